@@ -2,8 +2,6 @@
  * A command declares its usage, options and examples in one place and calls into the library (after corepack's
  * thin commands). `run` returns the exit code: 0 success, 1 done but with problems found, 2 unusable input or usage.
  */
-import type { ParseArgsConfig } from 'node:util';
-
 export interface Io {
   out(text: string): void;
   err(text: string): void;
@@ -12,12 +10,23 @@ export interface Io {
   stdinIsTty: boolean;
 }
 
+/** One option: parseArgs' fields plus the help line. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** Shown in --help; also names the value (FILE, N, ...) when it starts with one in capitals followed by a colon. */
+  description: string;
+  /** Placeholder for the value in --help (default VALUE). */
+  value?: string;
+}
+
 export interface Command {
   name: string;
   summary: string;
   usage: string;
   examples: string[];
-  options: NonNullable<ParseArgsConfig['options']>;
+  options: Record<string, OptionSpec>;
   /** Allow positional arguments (default true). */
   allowPositionals?: boolean;
   run(values: Record<string, unknown>, positionals: string[], io: Io): Promise<number>;
@@ -36,10 +45,9 @@ export function helpText(c: Command): string {
   if (opts.length) {
     lines.push('Options:');
     for (const [k, o] of opts) {
-      const short = 'short' in o && o.short ? `-${o.short}, ` : '    ';
-      const arg = o.type === 'string' ? ` ${k === 'keytab' ? 'FILE' : 'VALUE'}` : '';
-      const desc = (o as { description?: string }).description ?? '';
-      lines.push(`  ${short}--${k}${arg}`.padEnd(34) + desc);
+      const short = o.short ? `-${o.short}, ` : '    ';
+      const arg = o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : '';
+      lines.push(`  ${short}--${k}${arg}`.padEnd(34) + o.description);
     }
     lines.push('');
   }

@@ -3,7 +3,7 @@
  * (set KERBSCOPE_DEBUG=1 to see one).
  */
 import { parseArgs } from 'node:util';
-import { type Command, EXIT, type Io, UsageError, helpText } from './command.js';
+import { type Command, EXIT, helpText, type Io, UsageError } from './command.js';
 import { commands } from './commands/index.js';
 
 declare const __KERBSCOPE_VERSION__: string | undefined;
@@ -56,7 +56,13 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
     return EXIT.OK;
   }
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: cmd.options, allowPositionals: cmd.allowPositionals ?? true, strict: true });
+    const options = Object.fromEntries(
+      Object.entries(cmd.options).map(([k, o]) => [
+        k,
+        { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+      ]),
+    );
+    const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: cmd.allowPositionals ?? true, strict: true });
     return await cmd.run(values as Record<string, unknown>, positionals, io);
   } catch (e) {
     if (process.env.KERBSCOPE_DEBUG) io.err(String((e as Error)?.stack ?? e));

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { decodeCommand } from './decode.js';
 
 /** Every CLI command, in the order `kerbscope --help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [decodeCommand];

@@ -1,0 +1,81 @@
+import { basename } from 'node:path';
+import { decodeKeytab } from '../../formats/index.js';
+import { inspectEvidence } from '../../inspect/evidence.js';
+import { KeySet } from '../../inspect/keys.js';
+import { renderItem } from '../../report/decode-text.js';
+import { renderFindings } from '../../report/findings-text.js';
+import { renderJson } from '../../report/json.js';
+import { evaluate } from '../../rules/index.js';
+import { DecodeError } from '../../wire/errors.js';
+import { type Command, EXIT, UsageError } from '../command.js';
+import { gatherEvidence, readFileEvidence } from '../input.js';
+
+export const decodeCommand: Command = {
+  name: 'decode',
+  summary: 'explain a Negotiate/Kerberos/NTLM token, a KRB-ERROR, a keytab, a ccache or a .kirbi',
+  usage: 'kerbscope decode [INPUT ...] [--keytab FILE] [--password-stdin | --password P] [--salt S] [--json] [--show-secrets]',
+  examples: [
+    "kerbscope decode 'Authorization: Negotiate YIIC7AYGKwYBBQUCoIIC...'",
+    "kerbscope decode 'WWW-Authenticate: Negotiate oX8wfaADCgEBon...'     # a 401 carrying a KRB-ERROR",
+    'kerbscope decode headers.txt --keytab /etc/httpd.keytab                # decrypt the ticket, show the PAC and token size',
+    'pbpaste | kerbscope decode --json',
+    'kerbscope decode /tmp/krb5cc_1000                                      # keytab, ccache and kirbi files are detected',
+    "echo 'P@ssw0rd' | kerbscope decode token.b64 --password-stdin --salt CONTOSO.COMsvc_web",
+  ],
+  options: {
+    json: { type: 'boolean', description: 'machine-readable output (schema in README)' },
+    keytab: { type: 'string', multiple: true, value: 'FILE', description: 'keytab with the service key (repeatable)' },
+    password: { type: 'string', value: 'P', description: 'password of the service account (lands in shell history!)' },
+    'password-stdin': { type: 'boolean', description: 'read the password from standard input' },
+    salt: { type: 'string', value: 'S', description: 'salt for --password (default: REALM + principal name)' },
+    'show-secrets': { type: 'boolean', description: 'print session keys and keys instead of masking them' },
+  },
+  async run(values, positionals, io) {
+    const keys = new KeySet();
+    for (const kt of (values.keytab as string[] | undefined) ?? []) {
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileEvidence(kt);
+      } catch (e) {
+        throw new UsageError(`--keytab ${kt}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      try {
+        const parsed = decodeKeytab(bytes);
+        if (!parsed.entries.length)
+          throw new UsageError(`--keytab ${kt}: no usable entries${parsed.errors[0] ? ` (${parsed.errors[0].error.message})` : ''}`);
+        keys.addKeytab(parsed.entries, basename(kt));
+      } catch (e) {
+        if (e instanceof DecodeError) throw new UsageError(`--keytab ${kt}: not a keytab: ${e.message}`);
+        throw e;
+      }
+    }
+    let password = values.password as string | undefined;
+    if (values['password-stdin']) {
+      if (password !== undefined) throw new UsageError('use --password or --password-stdin, not both');
+      password = new TextDecoder().decode(await io.readStdin()).replace(/\r?\n$/, '');
+    } else if (password !== undefined) io.err('kerbscope decode: warning: --password lands in your shell history; prefer --password-stdin');
+    if (values.salt !== undefined && password === undefined) throw new UsageError('--salt needs --password or --password-stdin');
+    if (password !== undefined) keys.addPassword({ password, salt: values.salt as string | undefined });
+
+    const evidence = await gatherEvidence(positionals, io, Boolean(values['password-stdin']));
+    const result = inspectEvidence(evidence, keys, { showSecrets: Boolean(values['show-secrets']) });
+    if (result.items.length === 0) {
+      io.err(`kerbscope decode: ${result.unusable[0] ?? 'nothing to decode'}`);
+      return EXIT.UNUSABLE;
+    }
+    const findings = evaluate(result.facts);
+    const problems = findings.filter((f) => f.severity !== 'info').length > 0 || result.unusable.length > 0;
+    if (values.json) {
+      const body =
+        result.items.length === 1
+          ? { ...result.items[0], problems: findings, ...(result.unusable.length ? { unusable: result.unusable } : {}) }
+          : { items: result.items, problems: findings, ...(result.unusable.length ? { unusable: result.unusable } : {}) };
+      io.out(renderJson(body));
+    } else {
+      io.out(result.items.map(renderItem).join('\n'));
+      for (const u of result.unusable) io.out(`Not decoded: ${u}\n`);
+      io.out(`\n${renderFindings(findings)}`);
+    }
+    return problems ? EXIT.PROBLEMS : EXIT.OK;
+  },
+};

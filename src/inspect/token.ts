@@ -1,0 +1,531 @@
+/**
+ * A token, peeled and (when keys are given) opened: the view `kerbscope decode` prints, plus the facts it observed.
+ * Pure: bytes and keys in, a view and facts out.
+ */
+import { enctypeName } from '../crypto/index.js';
+import type { Fact, Where } from '../facts/fact.js';
+import { gssChecksumFlagNames } from '../protocol/gss/krb5.js';
+import { mechName } from '../protocol/gss/oids.js';
+import { decodeGssToken, type GssLayer, type GssTokenResult } from '../protocol/gss/token.js';
+import {
+  AP_OPTIONS,
+  type ApReq,
+  decodeKrb5Message,
+  describeKrbError,
+  formatTicketFlags,
+  KDC_OPTIONS,
+  type KdcRep,
+  type KdcReq,
+  type Krb5Message,
+  type KrbError,
+  krbErrorInfo,
+  paDataTypeName,
+  renderFlags,
+} from '../protocol/krb5/index.js';
+import type { NtlmMessage } from '../protocol/ntlm/messages.js';
+import { estimateTokenSize, pacSids } from '../protocol/pac/index.js';
+import { toHex } from '../wire/encoding.js';
+import { DecodeError } from '../wire/errors.js';
+import type { KeySet } from './keys.js';
+import { decryptApRep, decryptAuthenticator, decryptTicket, inspectPac } from './ticket.js';
+import { hexFlags, iso, keyView, type ViewOptions } from './view.js';
+
+export interface InputInfo {
+  /** "input 1", "frame 12" ... */
+  label: string;
+  header?: string;
+  scheme?: string;
+  direction?: 'request' | 'response';
+  encoding: 'base64' | 'hex' | 'binary';
+  bytes: number;
+}
+
+export interface ErrorView {
+  code: string;
+  message: string;
+  field?: string;
+  offset?: number;
+}
+
+/** Session keys learnt from decrypted AP-REQs, so a later AP-REP in the same input can be opened. */
+export interface InspectContext {
+  keys: KeySet;
+  sessionKeys: { enctype: number; key: Uint8Array }[];
+  options: ViewOptions;
+}
+
+export type TokenView = Record<string, unknown> & {
+  input: InputInfo;
+  mechanism: string;
+  decodeErrors: ErrorView[];
+};
+
+function errView(e: DecodeError): ErrorView {
+  const v: ErrorView = { code: e.code, message: e.message };
+  if (e.field) v.field = e.field;
+  if (e.offset !== undefined) v.offset = e.offset;
+  return v;
+}
+
+function principal(n: { nameString: string[] } | undefined, realm?: string): string | undefined {
+  if (!n) return undefined;
+  return realm ? `${n.nameString.join('/')}@${realm}` : n.nameString.join('/');
+}
+
+function layerView(l: GssLayer): Record<string, unknown> {
+  const v: Record<string, unknown> = { kind: l.kind, offset: l.offset, length: l.length };
+  if (l.kind === 'gss-framing') v.mech = `${l.mechName} (${l.thisMech})`;
+  if (l.kind === 'krb5') v.tokId = l.token.tokIdName ?? `0x${l.token.tokId.toString(16)}`;
+  return v;
+}
+
+function spnegoView(g: GssTokenResult): Record<string, unknown> | undefined {
+  const t = g.spnego;
+  if (!t) return undefined;
+  if (t.type === 'negTokenInit') {
+    const v = t.value;
+    return {
+      type: 'negTokenInit',
+      form: v.form,
+      mechTypes: (v.mechTypes ?? []).map((o) => ({ oid: o, name: mechName(o) })),
+      hasMechToken: v.mechToken !== undefined,
+      hasMechListMIC: v.mechListMIC !== undefined,
+      ...(v.negHints ? { negHints: v.negHints } : {}),
+    };
+  }
+  const v = t.value;
+  return {
+    type: 'negTokenResp',
+    negState: v.negState,
+    supportedMech: v.supportedMech ? { oid: v.supportedMech, name: mechName(v.supportedMech) } : undefined,
+    hasResponseToken: v.responseToken !== undefined,
+    hasMechListMIC: v.mechListMIC !== undefined,
+  };
+}
+
+function ntlmView(m: NtlmMessage, o: ViewOptions): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    messageType: m.messageType,
+    messageName: ['', 'NEGOTIATE', 'CHALLENGE', 'AUTHENTICATE'][m.messageType],
+    negotiateFlags: hexFlags(m.negotiateFlags),
+    flags: m.flagNames,
+  };
+  if (m.version) base.version = { ...m.version, reserved: undefined };
+  if (m.messageType === 1) {
+    if (m.domainName) base.domainName = m.domainName;
+    if (m.workstation) base.workstation = m.workstation;
+  } else if (m.messageType === 2) {
+    base.targetName = m.targetName;
+    base.serverChallenge = toHex(m.serverChallenge);
+    base.targetInfo = m.targetInfo?.pairs
+      .filter((p) => p.name !== 'MsvAvEOL')
+      .map((p) => ({
+        name: p.name ?? p.avId,
+        value:
+          p.text ??
+          iso(p.timestamp) ??
+          p.flagNames ??
+          (p.channelBindings ? (p.channelBindings.none ? 'none' : toHex(p.channelBindings.hash)) : toHex(p.value)),
+      }));
+  } else {
+    base.ntlmVersion = m.ntlmVersion;
+    base.userName = m.userName;
+    base.domainName = m.domainName;
+    base.workstation = m.workstation;
+    base.anonymous = m.anonymous ?? false;
+    base.lmResponseLength = m.lmChallengeResponse.length;
+    base.lmResponseKind = m.lmResponseKind;
+    base.ntResponseLength = m.ntChallengeResponse.length;
+    base.hasMic = m.mic !== undefined;
+    const cc = m.ntlmv2Response?.clientChallenge;
+    if (cc) {
+      base.clientTimestamp = iso(cc.timeStamp);
+      base.clientAvPairs = cc.avPairs.pairs
+        .filter((p) => p.name !== 'MsvAvEOL')
+        .map((p) => ({
+          name: p.name ?? p.avId,
+          value:
+            p.text ??
+            iso(p.timestamp) ??
+            p.flagNames ??
+            (p.channelBindings ? (p.channelBindings.none ? 'none' : toHex(p.channelBindings.hash)) : toHex(p.value)),
+        }));
+    }
+    if (m.encryptedRandomSessionKey)
+      base.encryptedRandomSessionKey = o.showSecrets
+        ? toHex(m.encryptedRandomSessionKey.reveal())
+        : `(masked, ${m.encryptedRandomSessionKey.length} bytes)`;
+  }
+  return base;
+}
+
+/** Inspects one token (what an Authorization / WWW-Authenticate header or a security blob carries). */
+export function inspectToken(bytes: Uint8Array, input: InputInfo, ctx: InspectContext): { view: TokenView; facts: Fact[] } {
+  const facts: Fact[] = [];
+  const where: Where = { label: input.label };
+  const view: TokenView = { input, mechanism: 'unknown', decodeErrors: [] };
+  let g: GssTokenResult;
+  try {
+    g = decodeGssToken(bytes);
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    view.decodeErrors.push(errView(e));
+    facts.push({ kind: 'decode-error', where, code: e.code, message: e.message, field: e.field, offset: e.offset });
+    return { view, facts };
+  }
+  view.mechanism = g.mechanism;
+  view.layers = g.layers.map(layerView);
+  const sp = spnegoView(g);
+  if (sp) view.spnego = sp;
+  if (g.error) {
+    view.decodeErrors.push(errView(g.error));
+    facts.push({ kind: 'decode-error', where, code: g.error.code, message: g.error.message, field: g.error.field, offset: g.error.offset });
+  }
+  const viaNegotiate = g.layers.some((l) => l.kind === 'spnego' || l.kind === 'gss-framing') || /^negotiate$/i.test(input.scheme ?? '');
+  for (const l of g.layers) {
+    if (l.kind === 'ntlmssp') {
+      Object.assign(view, {
+        messageType: l.message.messageType,
+        messageName: ['', 'NEGOTIATE', 'CHALLENGE', 'AUTHENTICATE'][l.message.messageType],
+      });
+      view.ntlm = ntlmView(l.message, ctx.options);
+      const m = l.message;
+      facts.push({
+        kind: 'ntlm-message',
+        where,
+        messageType: m.messageType,
+        viaNegotiate,
+        ...(m.messageType === 3
+          ? { ntlmVersion: m.ntlmVersion, user: m.userName, domain: m.domainName, workstation: m.workstation, anonymous: m.anonymous }
+          : m.messageType === 1
+            ? { domain: m.domainName, workstation: m.workstation }
+            : {}),
+      });
+    }
+    if (l.kind === 'negoex')
+      view.negoex = { messages: l.messages.length, note: 'NegoEx (MS-NEGOEX) recognised; its inner mechanisms are not decoded' };
+    if (l.kind === 'krb5') view.gssTokId = l.token.tokIdName;
+    if (l.kind === 'krb5-message') inspectKrb5(l.decoded, bytes.length, input, where, view, facts, ctx);
+  }
+  return { view, facts };
+}
+
+/** Inspects a bare Kerberos message (raw DER from a file or a KDC exchange). */
+export function inspectKrb5Bytes(bytes: Uint8Array, input: InputInfo, ctx: InspectContext): { view: TokenView; facts: Fact[] } {
+  const facts: Fact[] = [];
+  const where: Where = { label: input.label };
+  const view: TokenView = { input, mechanism: 'kerberos', decodeErrors: [] };
+  try {
+    inspectKrb5(decodeKrb5Message(bytes), bytes.length, input, where, view, facts, ctx);
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    view.decodeErrors.push(errView(e));
+    facts.push({ kind: 'decode-error', where, code: e.code, message: e.message, field: e.field, offset: e.offset });
+  }
+  return { view, facts };
+}
+
+function inspectKrb5(
+  m: Krb5Message,
+  tokenBytes: number,
+  input: InputInfo,
+  where: Where,
+  view: TokenView,
+  facts: Fact[],
+  ctx: InspectContext,
+): void {
+  view.messageType = m.msgType;
+  view.messageName = m.name;
+  switch (m.name) {
+    case 'AP-REQ':
+      inspectApReq(m.message, tokenBytes, input, where, view, facts, ctx);
+      break;
+    case 'AP-REP': {
+      const enc = m.message.encPart;
+      const ap: Record<string, unknown> = { enctype: enc.etype, enctypeName: enctypeName(enc.etype), encPartLength: enc.cipher.length };
+      const part = decryptApRep(enc, ctx.sessionKeys);
+      if (part) {
+        ap.decrypted = {
+          ctime: iso(part.ctime),
+          cusec: part.cusec,
+          seqNumber: part.seqNumber,
+          ...(part.subkey ? { subkey: keyView(part.subkey, ctx.options) } : {}),
+        };
+      } else
+        ap.decrypted = ctx.sessionKeys.length
+          ? 'the session keys from the AP-REQ do not open it'
+          : 'not decrypted (needs the AP-REQ of the same exchange and the service key)';
+      view.apRep = ap;
+      view.mutualAuthentication = true;
+      break;
+    }
+    case 'KRB-ERROR':
+      inspectKrbError(m.message, input, where, view, facts);
+      break;
+    case 'AS-REQ':
+    case 'TGS-REQ':
+      view.kdcRequest = kdcReqView(m.message);
+      break;
+    case 'AS-REP':
+    case 'TGS-REP':
+      view.kdcReply = kdcRepView(m.message);
+      break;
+    case 'KRB-CRED':
+      view.krbCred = {
+        tickets: m.message.tickets.map((t) => ({
+          realm: t.realm,
+          sname: t.sname.nameString,
+          enctype: t.encPart.etype,
+          kvno: t.encPart.kvno,
+        })),
+        encPartEtype: m.message.encPart.etype,
+      };
+      break;
+    default:
+      view.note = `${m.name} decoded; kerbscope shows its type only`;
+  }
+}
+
+function kdcReqView(r: KdcReq): Record<string, unknown> {
+  const b = r.reqBody;
+  return {
+    realm: b.realm,
+    cname: b.cname?.nameString,
+    sname: b.sname?.nameString,
+    kdcOptions: renderFlags(b.kdcOptions, KDC_OPTIONS).names,
+    etypes: b.etype.map((e) => ({ id: e, name: enctypeName(e) })),
+    till: iso(b.till),
+    padata: (r.padata ?? []).map((p) => ({ type: p.padataType, name: paDataTypeName(p.padataType), length: p.padataValue.length })),
+  };
+}
+
+function kdcRepView(r: KdcRep): Record<string, unknown> {
+  return {
+    crealm: r.crealm,
+    cname: r.cname.nameString,
+    ticket: {
+      realm: r.ticket.realm,
+      sname: r.ticket.sname.nameString,
+      enctype: r.ticket.encPart.etype,
+      enctypeName: enctypeName(r.ticket.encPart.etype),
+      kvno: r.ticket.encPart.kvno,
+    },
+    encPart: { enctype: r.encPart.etype, enctypeName: enctypeName(r.encPart.etype), kvno: r.encPart.kvno },
+    padata: (r.padata ?? []).map((p) => ({ type: p.padataType, name: paDataTypeName(p.padataType), length: p.padataValue.length })),
+  };
+}
+
+function inspectKrbError(e: KrbError, input: InputInfo, where: Where, view: TokenView, facts: Fact[]): void {
+  const d = describeKrbError(e);
+  const info = krbErrorInfo(e.errorCode);
+  const err: Record<string, unknown> = {
+    code: e.errorCode,
+    name: d.name,
+    meaning: d.meaning,
+    causes: d.causes,
+    rfc: info.rfc,
+    normal: d.normal,
+    realm: e.realm,
+    sname: e.sname.nameString,
+    stime: iso(e.stime),
+  };
+  if (e.ctime) err.ctime = iso(e.ctime);
+  if (e.cname) err.cname = e.cname.nameString;
+  if (e.crealm) err.crealm = e.crealm;
+  if (e.eText) err.eText = e.eText;
+  if (d.ntStatus)
+    err.ntStatus = {
+      code: `0x${(d.ntStatus.status >>> 0).toString(16).padStart(8, '0')}`,
+      name: d.ntStatus.statusName,
+      meaning: d.ntStatus.statusMeaning,
+    };
+  if (d.eData) err.eData = summarizeEData(d.eData);
+  view.error = err;
+  // Inside an HTTP/SPNEGO token the error comes from the web server's acceptor, not from a KDC.
+  const from = input.header ? 'service' : 'unknown';
+  facts.push({
+    kind: 'krb-error',
+    where,
+    code: e.errorCode,
+    name: d.name,
+    from,
+    sname: e.sname.nameString,
+    realm: e.realm,
+    cname: e.cname?.nameString,
+    eText: e.eText,
+    ntStatus: d.ntStatus?.status,
+    ntStatusName: d.ntStatus?.statusName,
+    stime: e.stime,
+    ctime: e.ctime,
+  });
+}
+
+function summarizeEData(ed: unknown): unknown {
+  const x = ed as { kind?: string };
+  if (!x || typeof x !== 'object') return undefined;
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(x)) {
+    if ((v as unknown) instanceof Uint8Array) copy[k] = toHex(v as unknown as Uint8Array);
+    else if (Array.isArray(v))
+      copy[k] = v.map((i) =>
+        i && typeof i === 'object' && 'padataType' in i ? { type: i.padataType, name: paDataTypeName(i.padataType) } : i,
+      );
+    else copy[k] = v;
+  }
+  return copy;
+}
+
+function inspectApReq(
+  ap: ApReq,
+  tokenBytes: number,
+  input: InputInfo,
+  where: Where,
+  view: TokenView,
+  facts: Fact[],
+  ctx: InspectContext,
+): void {
+  const t = ap.ticket;
+  const ticket: Record<string, unknown> = {
+    realm: t.realm,
+    sname: t.sname.nameString,
+    snameType: t.sname.nameType,
+    spn: principal(t.sname, t.realm),
+    enctype: t.encPart.etype,
+    enctypeName: enctypeName(t.encPart.etype),
+    kvno: t.encPart.kvno,
+    cipherLength: t.encPart.cipher.length,
+  };
+  view.apOptions = renderFlags(ap.apOptions, AP_OPTIONS).names;
+  view.ticket = ticket;
+  view.authenticator = { enctype: ap.authenticator.etype, enctypeName: enctypeName(ap.authenticator.etype), encrypted: true };
+  view.tokenBytes = tokenBytes;
+  facts.push({
+    kind: 'ap-req',
+    where,
+    realm: t.realm,
+    sname: t.sname.nameString,
+    enctype: t.encPart.etype,
+    kvno: t.encPart.kvno,
+    tokenBytes,
+    carrier: input.encoding === 'base64' ? 'http' : 'binary',
+  });
+  if (ctx.keys.empty) return;
+  const dec = decryptTicket(t, ctx.keys);
+  ticket.decryption = { status: dec.status, detail: dec.detail };
+  facts.push({
+    kind: 'ticket-decrypt',
+    where,
+    status: dec.status,
+    detail: dec.detail,
+    principal: `${t.sname.nameString.join('/')}@${t.realm}`,
+    enctype: t.encPart.etype,
+    kvno: t.encPart.kvno,
+    keyKvnos: dec.principalKvnos,
+    keyEnctypes: dec.principalEnctypes,
+  });
+  const part = dec.encPart;
+  if (!part) return;
+  const flags = formatTicketFlags(part.flags);
+  ticket.decrypted = {
+    client: principal(part.cname, part.crealm),
+    flags: flags,
+    flagsHex: hexFlags(part.flags),
+    sessionKey: keyView(part.key, ctx.options),
+    authtime: iso(part.authtime),
+    starttime: iso(part.starttime),
+    endtime: iso(part.endtime),
+    renewTill: iso(part.renewTill),
+    transited: part.transited.contents.length ? toHex(part.transited.contents) : undefined,
+    addresses: part.caddr?.length ?? 0,
+  };
+  ctx.sessionKeys.push({ enctype: part.key.keytype, key: part.key.keyvalue });
+  const pac = inspectPac(part, dec.key);
+  if (pac) {
+    const pv: Record<string, unknown> = { size: pac.size };
+    if (pac.error) {
+      pv.error = errView(pac.error);
+      view.decodeErrors.push(errView(pac.error));
+    }
+    const li = pac.pac?.logonInfo;
+    if (pac.pac) {
+      pv.buffers = pac.pac.buffers.map((b) => ({
+        type: b.type,
+        name: b.typeName,
+        size: b.size,
+        ...(b.error ? { error: b.error.message } : {}),
+      }));
+      if (pac.pac.upnDnsInfo)
+        pv.upnDnsInfo = {
+          upn: pac.pac.upnDnsInfo.upn,
+          dnsDomainName: pac.pac.upnDnsInfo.dnsDomainName,
+          samName: pac.pac.upnDnsInfo.samName,
+          sid: pac.pac.upnDnsInfo.sid,
+        };
+      if (pac.pac.clientInfo)
+        pv.clientInfo = {
+          name: pac.pac.clientInfo.name,
+          clientId: iso(pac.pac.clientInfo.clientId as unknown as Date) ?? String(pac.pac.clientInfo.clientId),
+        };
+      if (pac.signatures) pv.signatures = { server: pac.signatures.server.status, kdc: pac.signatures.kdc.status };
+    }
+    if (li) {
+      const sids = pacSids(li);
+      pv.logonInfo = {
+        effectiveName: li.effectiveName,
+        fullName: li.fullName,
+        logonDomainName: li.logonDomainName,
+        logonServer: li.logonServer,
+        userId: li.userId,
+        primaryGroupId: li.primaryGroupId,
+        userSid: sids.userSid,
+        groupCount: li.groupIds.length,
+        groupRids: li.groupIds.map((g) => g.relativeId),
+        extraSids: li.extraSids.map((s) => s.sid),
+        resourceGroupCount: li.resourceGroupIds.length,
+        userAccountControl: li.userAccountControl,
+        logonTime: iso(li.logonTime ?? undefined),
+        passwordLastSet: iso(li.passwordLastSet ?? undefined),
+        passwordMustChange: iso(li.passwordMustChange ?? undefined),
+      };
+      const ts = estimateTokenSize(li, { tokenBytes });
+      pv.tokenSize = ts;
+      facts.push({
+        kind: 'pac-size',
+        where,
+        user: li.effectiveName,
+        groupsInDomain: ts.groupsInDomain,
+        otherSids: ts.otherSids,
+        estimate: ts.estimate,
+        tokenBytes,
+        headerBytes: ts.headerBytes,
+      });
+    }
+    view.pac = pv;
+  }
+  const a = decryptAuthenticator(ap, part);
+  const av: Record<string, unknown> = { ...(view.authenticator as object), decryption: a.status, detail: a.detail };
+  if (a.authenticator) {
+    const x = a.authenticator;
+    av.client = principal(x.cname, x.crealm);
+    av.ctime = iso(x.ctime);
+    av.cusec = x.cusec;
+    av.seqNumber = x.seqNumber;
+    if (x.subkey) {
+      av.subkey = keyView(x.subkey, ctx.options);
+      ctx.sessionKeys.push({ enctype: x.subkey.keytype, key: x.subkey.keyvalue });
+    }
+    if (x.cksum) av.checksumType = x.cksum.cksumtype;
+  }
+  if (a.gssChecksum) {
+    const c = a.gssChecksum;
+    av.gss = {
+      flags: gssChecksumFlagNames(c.flags),
+      mutual: (c.flags & 2) !== 0,
+      delegation: (c.flags & 1) !== 0 && c.deleg !== undefined,
+      channelBindings: c.noChannelBindings ? 'none' : toHex(c.bnd),
+      ...(c.deleg ? { forwardedTgtBytes: c.deleg.length } : {}),
+    };
+  }
+  if (a.error) view.decodeErrors.push(errView(a.error));
+  view.authenticator = av;
+}

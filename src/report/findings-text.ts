@@ -1,0 +1,34 @@
+/** Findings as text, in the walk-through's order. Rendering only. */
+import { type Finding, STEPS } from '../rules/finding.js';
+
+const MARK = { error: '✗', warning: '!', info: 'i' } as const;
+
+export function renderFindings(findings: readonly Finding[]): string {
+  if (!findings.length) return 'Findings: none — nothing wrong was seen in this evidence.\n';
+  const lines: string[] = ['Findings'];
+  let step = '';
+  for (const f of findings) {
+    if (f.step !== step) {
+      step = f.step;
+      lines.push(`  ${STEPS[f.step]}`);
+    }
+    lines.push(`    ${MARK[f.severity]} [${f.severity}] ${f.title}  (${f.id})`);
+    lines.push(...wrap(f.explanation, 8));
+    for (const e of f.evidence) lines.push(`        evidence: ${e}`);
+    f.fix.forEach((x, i) => lines.push(`        ${i === 0 ? 'fix:' : '    '} ${x}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function wrap(text: string, indent: number, width = 110): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const w of text.split(/\s+/)) {
+    if (line && line.length + w.length + 1 > width - indent) {
+      out.push(' '.repeat(indent) + line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(' '.repeat(indent) + line);
+  return out;
+}

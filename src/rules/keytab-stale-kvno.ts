@@ -1,0 +1,45 @@
+import { factsOf } from '../facts/fact.js';
+import { type Finding, type Rule, spnOf } from './finding.js';
+import { errorEvidence, krbErrors } from './krb-error-helpers.js';
+
+/**
+ * KRB_AP_ERR_BADKEYVER (44): the server has no key with the ticket's version. Usually a stale keytab: the account's
+ * password (and so its kvno) changed after the keytab was exported. MIT acceptors also answer 44 when the keytab
+ * has the kvno but not the ticket's enctype (see keytab-missing-enctype).
+ */
+export const keytabStaleKvno: Rule = {
+  id: 'keytab-stale-kvno',
+  step: 'web-server',
+  evaluate(facts) {
+    const out: Finding[] = krbErrors(facts, 44).map((f) => ({
+      id: 'keytab-stale-kvno',
+      severity: 'error',
+      step: 'web-server',
+      title: `The web server has no key of the right version for ${spnOf(f.sname)}`,
+      explanation:
+        'KRB_AP_ERR_BADKEYVER: the ticket was encrypted with a key version (kvno) the server’s keytab does not hold — the account password changed after the keytab was made — or (MIT servers) with an encryption type missing from the keytab.',
+      evidence: [errorEvidence(f)],
+      fix: [
+        `kvno ${spnOf(f.sname)}   (MIT) / klist get ${spnOf(f.sname)} (Windows): which kvno and enctype does the KDC issue?`,
+        'klist -k -t -e /etc/httpd.keytab   (which kvnos and enctypes does the server hold?)',
+        'Export a new keytab after the last password change (ktpass, or kerbscope keytab add with the new --kvno) and restart the server.',
+      ],
+    }));
+    for (const d of factsOf(facts, 'ticket-decrypt').filter((x) => x.status === 'kvno-mismatch')) {
+      out.push({
+        id: 'keytab-stale-kvno',
+        severity: 'error',
+        step: 'web-server',
+        title: `Stale keytab for ${d.principal}: kvno ${d.kvno} needed, ${d.keyKvnos.join(', ')} present`,
+        explanation:
+          'The KDC encrypted the ticket with a newer key version than the keytab holds: the account password was changed (kvno incremented) after the keytab was exported. A server using it answers KRB_AP_ERR_BADKEYVER.',
+        evidence: [`${d.where.label}: ${d.detail}`],
+        fix: [
+          `Export the current key: ktpass ... -kvno ${d.kvno} (Windows) or kadmin ktadd -norandkey (MIT), or kerbscope keytab add FILE --principal ${d.principal} --kvno ${d.kvno} --enctype ... --password-stdin`,
+          'Install it on every server that shares the SPN, then restart the web server.',
+        ],
+      });
+    }
+    return out;
+  },
+};

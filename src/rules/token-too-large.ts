@@ -1,0 +1,57 @@
+import { factsOf } from '../facts/fact.js';
+import type { Finding, Rule } from './finding.js';
+
+/**
+ * MS KB 327825 / "Problems with Kerberos authentication when a user belongs to many groups": the PAC grows with
+ * group membership; past MaxTokenSize (12000 legacy, 48000 default) Windows cannot build the token, and the
+ * base64 Authorization header can exceed HTTP.sys's 16 KB MaxFieldLength (HTTP 400 "Request header too long")
+ * or Apache's LimitRequestFieldSize (8190).
+ */
+export const tokenTooLarge: Rule = {
+  id: 'token-too-large',
+  step: 'token-size',
+  evaluate(facts) {
+    const out: Finding[] = [];
+    for (const f of factsOf(facts, 'pac-size')) {
+      const problems: string[] = [];
+      if (f.estimate > 48000) problems.push(`estimated token ${f.estimate} bytes > MaxTokenSize default 48000`);
+      else if (f.estimate > 12000)
+        problems.push(`estimated token ${f.estimate} bytes > legacy MaxTokenSize 12000 (Windows 7 / 2008 R2 and older)`);
+      if (f.headerBytes > 16384) problems.push(`Authorization header ≈ ${f.headerBytes} bytes > HTTP.sys MaxFieldLength 16384`);
+      else if (f.headerBytes > 8190) problems.push(`Authorization header ≈ ${f.headerBytes} bytes > Apache LimitRequestFieldSize 8190`);
+      if (!problems.length) continue;
+      out.push({
+        id: 'token-too-large',
+        severity: f.estimate > 48000 || f.headerBytes > 16384 ? 'error' : 'warning',
+        step: 'token-size',
+        title: `${f.user ?? 'The user'}'s Kerberos token is too large`,
+        explanation: `The user is in ${f.groupsInDomain} groups of the domain and has ${f.otherSids} other SIDs; MaxTokenSize estimate = 1200 + 40·${f.otherSids} + 8·${f.groupsInDomain} = ${f.estimate} bytes. ${problems.join('; ')}.`,
+        evidence: [
+          `${f.where.label}: ${f.groupsInDomain} domain groups, ${f.otherSids} extra/resource SIDs, token ${f.tokenBytes ?? '?'} bytes`,
+        ],
+        fix: [
+          'Reduce group membership (nested groups, SID history), or raise the limits:',
+          'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\Kerberos\\Parameters MaxTokenSize = 48000 (clients and servers)',
+          'HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters MaxFieldLength / MaxRequestBytes (IIS/HTTP.sys), or LimitRequestFieldSize (Apache)',
+        ],
+      });
+    }
+    for (const f of factsOf(facts, 'ap-req')) {
+      if (f.carrier !== 'http') continue;
+      const header = 25 + 4 * Math.ceil(f.tokenBytes / 3);
+      if (header <= 8190 || factsOf(facts, 'pac-size').length) continue;
+      out.push({
+        id: 'token-too-large',
+        severity: header > 16384 ? 'error' : 'warning',
+        step: 'token-size',
+        title: `The Negotiate header is ${header} bytes`,
+        explanation: `The AP-REQ is ${f.tokenBytes} bytes, so the base64 Authorization header is about ${header} bytes: more than Apache's default LimitRequestFieldSize (8190)${header > 16384 ? ' and HTTP.sys MaxFieldLength (16384)' : ''}. Servers answer 400 "Request header too long".`,
+        evidence: [`${f.where.label}: AP-REQ of ${f.tokenBytes} bytes`],
+        fix: [
+          'Decrypt the ticket (--keytab) to see the group counts; reduce group membership or raise MaxFieldLength / LimitRequestFieldSize.',
+        ],
+      });
+    }
+    return out;
+  },
+};
