@@ -12,3 +12,5 @@ await build({
   define: { __KERBSCOPE_VERSION__: JSON.stringify(pkg.version) },
 });
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
+// Browser-safety guard: the codecs must bundle for the browser without Node built-ins.
+await build({ ...common, platform: 'browser', entryPoints: ['src/browser.ts'], outfile: 'dist/browser.js' });

@@ -67,6 +67,8 @@ export type Fact =
       kvno?: number;
       keyKvnos: number[];
       keyEnctypes: number[];
+      /** The kvno of the key that decrypted the ticket (when it did and the key has one). */
+      keyKvno?: number;
     }
   /** The group counts of a PAC and the token they make. */
   | {

@@ -85,7 +85,9 @@ export function inspectEvidence(evidence: readonly Evidence[], keys: KeySet, opt
 function inspectText(text: string, label: string, ctx: InspectContext, out: EvidenceResult): void {
   const headers = findAuthHeaders(text);
   if (headers.length) {
-    headers.forEach((h, i) => inspectHeader(h, headers.length > 1 ? `${label}, header ${i + 1}` : label, ctx, out));
+    headers.forEach((h, i) => {
+      inspectHeader(h, headers.length > 1 ? `${label}, header ${i + 1}` : label, ctx, out);
+    });
     return;
   }
   const dec = bytesFromText(text);
@@ -260,6 +262,7 @@ function credentialsView(creds: readonly CcacheCredential[], ctx: InspectContext
           kvno: t.encPart.kvno,
           keyKvnos: dec.principalKvnos,
           keyEnctypes: dec.principalEnctypes,
+          keyKvno: dec.key?.kvno,
         });
         if (dec.encPart)
           v.decrypted = {

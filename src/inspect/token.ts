@@ -422,6 +422,7 @@ function inspectApReq(
     kvno: t.encPart.kvno,
     keyKvnos: dec.principalKvnos,
     keyEnctypes: dec.principalEnctypes,
+    keyKvno: dec.key?.kvno,
   });
   const part = dec.encPart;
   if (!part) return;

@@ -15,7 +15,9 @@ export function renderFindings(findings: readonly Finding[]): string {
     lines.push(`    ${MARK[f.severity]} [${f.severity}] ${f.title}  (${f.id})`);
     lines.push(...wrap(f.explanation, 8));
     for (const e of f.evidence) lines.push(`        evidence: ${e}`);
-    f.fix.forEach((x, i) => lines.push(`        ${i === 0 ? 'fix:' : '    '} ${x}`));
+    f.fix.forEach((x, i) => {
+      lines.push(`        ${i === 0 ? 'fix:' : '    '} ${x}`);
+    });
   }
   return `${lines.join('\n')}\n`;
 }

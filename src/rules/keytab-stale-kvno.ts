@@ -40,6 +40,19 @@ export const keytabStaleKvno: Rule = {
         ],
       });
     }
+    for (const d of factsOf(facts, 'ticket-decrypt')) {
+      if (d.status !== 'decrypted' || d.kvno === undefined || d.keyKvno === undefined || d.keyKvno === d.kvno) continue;
+      out.push({
+        id: 'keytab-stale-kvno',
+        severity: 'warning',
+        step: 'web-server',
+        title: `The key decrypts the ticket, but its kvno (${d.keyKvno}) is not the ticket's (${d.kvno})`,
+        explanation:
+          'The key is right (same password) but the keytab records another key version. MIT-based servers (Apache mod_auth_gssapi, nginx, Java) look the key up by kvno and reject the ticket with KRB_AP_ERR_BADKEYVER; Windows tries the current and previous passwords and accepts it.',
+        evidence: [`${d.where.label}: ticket kvno ${d.kvno}, key kvno ${d.keyKvno} (${d.principal})`],
+        fix: [`Re-create the keytab entry with --kvno ${d.kvno} (ktpass -kvno ${d.kvno} / kerbscope keytab add ... --kvno ${d.kvno}).`],
+      });
+    }
     return out;
   },
 };

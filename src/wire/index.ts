@@ -1,0 +1,6 @@
+export * from './asn1.js';
+export { childrenOf, decodeTlv, encodeTlv, readTlv, tagName, type Tlv } from './der.js';
+export * from './encoding.js';
+export * from './errors.js';
+export * from './reader.js';
+export * from './writer.js';
