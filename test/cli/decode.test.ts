@@ -28,9 +28,15 @@ function json(args: string[], input?: string) {
 
 const haveTshark = spawnSync('tshark', ['--version']).status === 0;
 function tsharkFields(file: string, filter: string, fields: string[], extra: string[] = []): string[][] {
-  const r = spawnSync('tshark', ['-r', file, ...extra, '-Y', filter, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], { encoding: 'utf8' });
+  const r = spawnSync('tshark', ['-r', file, ...extra, '-Y', filter, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
 }
 
 before(() => {
@@ -54,7 +60,12 @@ describe('kerbscope decode: the lab samples', () => {
       t.skip('tshark not installed: cannot compare with the reference decoder');
       return;
     }
-    const [row] = tsharkFields(S('mit-http-healthy.pcapng'), 'http.authorization && kerberos.msg_type == 14', ['kerberos.realm', 'kerberos.SNameString', 'kerberos.etype', 'kerberos.kvno']);
+    const [row] = tsharkFields(S('mit-http-healthy.pcapng'), 'http.authorization && kerberos.msg_type == 14', [
+      'kerberos.realm',
+      'kerberos.SNameString',
+      'kerberos.etype',
+      'kerberos.kvno',
+    ]);
     assert.ok(row, 'tshark found the AP-REQ');
     const [realm, sname, etype, kvno] = row as string[];
     assert.equal(b.ticket.realm, realm);
@@ -70,7 +81,16 @@ describe('kerbscope decode: the lab samples', () => {
     const [cname, authtime, endtime] = dec[0] as string[];
     assert.equal(b.ticket.decrypted.client, `${cname?.split(',')[0]}@${realm}`);
     // tshark prints "Nov 25, 2026 04:59:50.000000000 UTC"
-    const tsharkTime = (x: string | undefined) => new Date(`${x?.split(',').slice(0, 2).join(',').replace(/\.\d+ UTC$/, '')} UTC`).toISOString().replace('.000Z', 'Z');
+    const tsharkTime = (x: string | undefined) =>
+      new Date(
+        `${x
+          ?.split(',')
+          .slice(0, 2)
+          .join(',')
+          .replace(/\.\d+ UTC$/, '')} UTC`,
+      )
+        .toISOString()
+        .replace('.000Z', 'Z');
     assert.equal(b.ticket.decrypted.authtime, tsharkTime(authtime));
     assert.equal(b.ticket.decrypted.endtime, tsharkTime(endtime));
   });
@@ -114,7 +134,12 @@ describe('kerbscope decode: keys that do not fit', () => {
   const principal = { realm: 'CONTOSO.COM', components: ['HTTP', 'iisserver.contoso.com'], nameType: 1 };
   const kt = (name: string, kvno: number, enctype: number, p = principal) => {
     const f = path.join(dir, name);
-    writeFileSync(f, encodeKeytab({ entries: [{ principal: p, kvno, enctype, key: new Uint8Array(enctype === 17 ? 16 : 32).fill(7), timestamp: new Date(0) }] } as never));
+    writeFileSync(
+      f,
+      encodeKeytab({
+        entries: [{ principal: p, kvno, enctype, key: new Uint8Array(enctype === 17 ? 16 : 32).fill(7), timestamp: new Date(0) }],
+      } as never),
+    );
     return f;
   };
 
@@ -138,7 +163,12 @@ describe('kerbscope decode: keys that do not fit', () => {
   });
 
   it('another principal → not-us', () => {
-    const r = json(['decode', S('mit-http-negotiate.txt'), '--keytab', kt('other.keytab', 2, 18, { ...principal, components: ['HTTP', 'other.contoso.com'] })]);
+    const r = json([
+      'decode',
+      S('mit-http-negotiate.txt'),
+      '--keytab',
+      kt('other.keytab', 2, 18, { ...principal, components: ['HTTP', 'other.contoso.com'] }),
+    ]);
     assert.equal(r.body.ticket.decryption.status, 'not-us');
     assert.ok(r.body.problems.some((p: { id: string }) => p.id === 'ticket-not-for-server'));
   });
