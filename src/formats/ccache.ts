@@ -27,6 +27,8 @@
  * with the value in the ticket field (MIT ccache_file_format.rst §"Credential cache configuration entries"):
  * they come back with `kind: 'config'` and are not tickets (klist hides them).
  */
+
+import { Ticket } from '../protocol/krb5/index.js';
 import { decodeDer } from '../wire/asn1.js';
 import { fromUtf8, toHex, utf8OrLatin1 } from '../wire/encoding.js';
 import { DecodeError, isDecodeError } from '../wire/errors.js';
@@ -44,7 +46,6 @@ import {
   timeFromSeconds,
   withMaskedJSON,
 } from './common.js';
-import { Ticket } from './krb5-asn1.js';
 
 /** The realm MIT uses for configuration entries. */
 export const CONFIG_REALM = 'X-CACHECONF:';

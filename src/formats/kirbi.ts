@@ -6,14 +6,32 @@
  * The KRB-CRED schema is declared privately in ./krb5-asn1.ts with the src/wire/asn1.ts engine (src/protocol/krb5
  * had no `decodeKrbCred` export when this was written).
  */
-import { decodeDer } from '../wire/asn1.js';
+
+import { EncKrbCredPart, EncryptedData, type KrbCredInfo, Ticket } from '../protocol/krb5/index.js';
+import { any, application, decodeDer, field, type Infer, integer, sequence, sequenceOf } from '../wire/asn1.js';
 import { DecodeError, isDecodeError } from '../wire/errors.js';
 import type { Ccache, CcacheCredential, CcacheInput } from './ccache.js';
 import { type FileDecodeProblem, maskKey, type Principal, withMaskedJSON } from './common.js';
-import { EncKrbCredPart, KrbCred, type KrbCredInfo, Ticket } from './krb5-asn1.js';
+
+/**
+ * KRB-CRED (RFC 4120 §5.8.1) with each Ticket kept as its exact DER: a ticket moved between a kirbi and a ccache
+ * must stay byte for byte what the KDC issued (its enc-part is opaque to us, and re-encoding could normalise it).
+ */
+const KrbCred = application(
+  22,
+  sequence('KRB-CRED', {
+    pvno: field(0, integer),
+    msgType: field(1, integer),
+    tickets: field(2, sequenceOf(any, 'SEQUENCE OF Ticket')),
+    encPart: field(3, EncryptedData, 'enc-part'),
+  }),
+  'KRB-CRED',
+);
+/** A KRB-CRED whose tickets are raw DER. */
+export type KrbCredRaw = Infer<typeof KrbCred>;
 
 export interface Kirbi {
-  krbCred: KrbCred;
+  krbCred: KrbCredRaw;
   /** The decoded EncKrbCredPart when enc-part is unencrypted (etype 0); undefined when it is really encrypted. */
   encPart?: EncKrbCredPart;
   /** One credential per ticket / KrbCredInfo pair, in the ccache shape. */
