@@ -1,3 +1,5 @@
+import type { DecodeError } from '../wire/errors.js';
+
 /**
  * Facts: what was observed, and where. A fact never judges; the rulebook (src/rules) turns facts into findings.
  * The same fact kinds come from a pasted token, a capture frame, an event record or a live check step, so one
@@ -89,4 +91,9 @@ export type FactOf<K extends FactKind> = Extract<Fact, { kind: K }>;
 
 export function factsOf<K extends FactKind>(facts: readonly Fact[], kind: K): FactOf<K>[] {
   return facts.filter((f): f is FactOf<K> => f.kind === kind);
+}
+
+/** The fact for evidence (or a part of it) that did not decode. */
+export function decodeErrorFact(where: Where, e: DecodeError): Fact {
+  return { kind: 'decode-error', where, code: e.code, message: e.message, field: e.field, offset: e.offset };
 }

@@ -17,23 +17,10 @@ export interface Principal {
   nameType: number;
 }
 
-/** Name types (RFC 4120 §6.2, MS-KILE §2.2.x for the negative ones MIT also knows). */
-export const NameType = {
-  NT_UNKNOWN: 0,
-  NT_PRINCIPAL: 1,
-  NT_SRV_INST: 2,
-  NT_SRV_HST: 3,
-  NT_SRV_XHST: 4,
-  NT_UID: 5,
-  NT_X500_PRINCIPAL: 6,
-  NT_SMTP_NAME: 7,
-  NT_ENTERPRISE: 10,
-  NT_WELLKNOWN: 11,
-  NT_SRV_HST_DOMAIN: 12,
-  NT_MS_PRINCIPAL: -128,
-  NT_MS_PRINCIPAL_AND_ID: -129,
-  NT_ENT_PRINCIPAL_AND_ID: -130,
-} as const;
+/** Name types (RFC 4120 §6.2, MS-KILE): the krb5 layer's table. */
+import { NameType } from '../protocol/krb5/constants.js';
+
+export { NameType };
 
 /**
  * Enctype names as MIT's `klist -e` prints them (MIT `src/lib/crypto/krb/etypes.c`, first alias). Only for display

@@ -9,6 +9,7 @@
  * NTLMSSP "NTLMSSP\0" (MS-NLMP §2.2), pcap 0xa1b2c3d4 / 0xa1b23c4d either order, pcapng 0x0a0d0d0a,
  * EVTX "ElfFile\0" (MS-EVEN6 file header).
  */
+import { ApplicationTag } from '../protocol/krb5/constants.js';
 import { fromBase64, fromHex } from '../wire/encoding.js';
 import { decodeCcache } from './ccache.js';
 import { decodeKeytab } from './keytab.js';
@@ -44,20 +45,10 @@ export interface Detection {
   inner?: Detection;
 }
 
-/** Kerberos message [APPLICATION n] tags (RFC 4120 §5.10). */
-const KRB5_APPLICATION: Readonly<Record<number, string>> = {
-  1: 'Ticket',
-  10: 'AS-REQ',
-  11: 'AS-REP',
-  12: 'TGS-REQ',
-  13: 'TGS-REP',
-  14: 'AP-REQ',
-  15: 'AP-REP',
-  20: 'KRB-SAFE',
-  21: 'KRB-PRIV',
-  22: 'KRB-CRED',
-  30: 'KRB-ERROR',
-};
+/** Kerberos message [APPLICATION n] tags (RFC 4120 §5.10), the top-level ones a file or token can hold. */
+const KRB5_APPLICATION: Readonly<Record<number, string>> = Object.fromEntries(
+  [1, 10, 11, 12, 13, 14, 15, 20, 21, 22, 30].map((n) => [n, ApplicationTag[n as keyof typeof ApplicationTag]]),
+);
 
 const GSS_MECHS: [string, string][] = [
   ['2b0601050502', 'spnego'],

@@ -3,7 +3,7 @@
  * ccache, kirbi) → one view per item + the facts observed. Pure: the CLI does the file and stdin reading.
  */
 import { enctypeName } from '../crypto/index.js';
-import type { Fact } from '../facts/fact.js';
+import { decodeErrorFact, type Fact } from '../facts/fact.js';
 import {
   type Ccache,
   type CcacheCredential,
@@ -20,7 +20,7 @@ import { decodeTicket, formatTicketFlags } from '../protocol/krb5/index.js';
 import { fromBase64, fromHex, toHex } from '../wire/encoding.js';
 import { DecodeError } from '../wire/errors.js';
 import type { KeySet } from './keys.js';
-import { decryptTicket } from './ticket.js';
+import { decryptTicket, ticketDecryptFact } from './ticket.js';
 import { type InputInfo, type InspectContext, inspectKrb5Bytes, inspectToken, type TokenView } from './token.js';
 import { iso, type ViewOptions } from './view.js';
 
@@ -138,7 +138,7 @@ function inspectBinary(bytes: Uint8Array, input: InputInfo, ctx: InspectContext,
   const fail = (e: unknown) => {
     if (!(e instanceof DecodeError)) throw e;
     out.unusable.push(`${input.label}: ${e.message}`);
-    out.facts.push({ kind: 'decode-error', where, code: e.code, message: e.message, field: e.field, offset: e.offset });
+    out.facts.push(decodeErrorFact(where, e));
   };
   switch (d.kind) {
     case 'keytab':
@@ -197,14 +197,7 @@ function inspectBinary(bytes: Uint8Array, input: InputInfo, ctx: InspectContext,
 }
 
 function keytabView(kt: Keytab, input: InputInfo, facts: Fact[]): ItemView {
-  for (const e of kt.errors)
-    facts.push({
-      kind: 'decode-error',
-      where: { label: input.label, offset: e.offset },
-      code: e.error.code,
-      message: e.error.message,
-      offset: e.offset,
-    });
+  for (const e of kt.errors) facts.push(decodeErrorFact({ label: input.label, offset: e.offset }, e.error));
   return {
     kind: 'keytab',
     input,
@@ -252,18 +245,7 @@ function credentialsView(creds: readonly CcacheCredential[], ctx: InspectContext
       if (!ctx.keys.empty) {
         const dec = decryptTicket(t, ctx.keys);
         v.decryption = { status: dec.status, detail: dec.detail };
-        facts.push({
-          kind: 'ticket-decrypt',
-          where: { label: `${label}, credential ${i + 1}` },
-          status: dec.status,
-          detail: dec.detail,
-          principal: `${t.sname.nameString.join('/')}@${t.realm}`,
-          enctype: t.encPart.etype,
-          kvno: t.encPart.kvno,
-          keyKvnos: dec.principalKvnos,
-          keyEnctypes: dec.principalEnctypes,
-          keyKvno: dec.key?.kvno,
-        });
+        facts.push(ticketDecryptFact({ label: `${label}, credential ${i + 1}` }, t, dec));
         if (dec.encPart)
           v.decrypted = {
             client: `${dec.encPart.cname.nameString.join('/')}@${dec.encPart.crealm}`,
@@ -281,14 +263,7 @@ function credentialsView(creds: readonly CcacheCredential[], ctx: InspectContext
 }
 
 function ccacheView(cc: Ccache, input: InputInfo, ctx: InspectContext, facts: Fact[]): ItemView {
-  for (const e of cc.errors)
-    facts.push({
-      kind: 'decode-error',
-      where: { label: input.label, offset: e.offset },
-      code: e.error.code,
-      message: e.error.message,
-      offset: e.offset,
-    });
+  for (const e of cc.errors) facts.push(decodeErrorFact({ label: input.label, offset: e.offset }, e.error));
   return {
     kind: 'ccache',
     input,

@@ -9,6 +9,7 @@
  *   same kvno, key fails integrity    → KRB_AP_ERR_MODIFIED (41) / BAD_INTEGRITY (31)  wrong password/key
  */
 import { CryptoError, decrypt, getEnctype, KeyUsage, makeChecksum } from '../crypto/index.js';
+import type { Fact, Where } from '../facts/fact.js';
 import { decodeGssChecksum, GSS_CHECKSUM_TYPE, type GssAuthenticatorChecksum } from '../protocol/gss/krb5.js';
 import {
   AdType,
@@ -206,4 +207,20 @@ export function inspectPac(part: EncTicketPart, serviceKey: KeyEntry | undefined
     }
   }
   return out;
+}
+
+/** The fact a decryption attempt leaves, wherever the ticket came from (a token, a ccache, a capture). */
+export function ticketDecryptFact(where: Where, ticket: Ticket, dec: TicketDecryption): Fact {
+  return {
+    kind: 'ticket-decrypt',
+    where,
+    status: dec.status,
+    detail: dec.detail,
+    principal: `${ticket.sname.nameString.join('/')}@${ticket.realm}`,
+    enctype: ticket.encPart.etype,
+    kvno: ticket.encPart.kvno,
+    keyKvnos: dec.principalKvnos,
+    keyEnctypes: dec.principalEnctypes,
+    keyKvno: dec.key?.kvno,
+  };
 }

@@ -3,7 +3,7 @@
  * Pure: bytes and keys in, a view and facts out.
  */
 import { enctypeName } from '../crypto/index.js';
-import type { Fact, Where } from '../facts/fact.js';
+import { decodeErrorFact, type Fact, type Where } from '../facts/fact.js';
 import { gssChecksumFlagNames } from '../protocol/gss/krb5.js';
 import { mechName } from '../protocol/gss/oids.js';
 import { decodeGssToken, type GssLayer, type GssTokenResult } from '../protocol/gss/token.js';
@@ -22,12 +22,13 @@ import {
   paDataTypeName,
   renderFlags,
 } from '../protocol/krb5/index.js';
+import type { AvPair } from '../protocol/ntlm/avpairs.js';
 import type { NtlmMessage } from '../protocol/ntlm/messages.js';
 import { estimateTokenSize, pacSids } from '../protocol/pac/index.js';
 import { toHex } from '../wire/encoding.js';
 import { DecodeError } from '../wire/errors.js';
 import type { KeySet } from './keys.js';
-import { decryptApRep, decryptAuthenticator, decryptTicket, inspectPac } from './ticket.js';
+import { decryptApRep, decryptAuthenticator, decryptTicket, inspectPac, ticketDecryptFact } from './ticket.js';
 import { hexFlags, iso, keyView, type ViewOptions } from './view.js';
 
 export interface InputInfo {
@@ -103,6 +104,20 @@ function spnegoView(g: GssTokenResult): Record<string, unknown> | undefined {
   };
 }
 
+/** AV_PAIRs (MS-NLMP §2.2.2.1) as name → readable value. */
+function avPairsView(pairs: readonly AvPair[] | undefined): { name: string | number; value: unknown }[] | undefined {
+  return pairs
+    ?.filter((p) => p.name !== 'MsvAvEOL')
+    .map((p) => ({
+      name: p.name ?? p.avId,
+      value:
+        p.text ??
+        iso(p.timestamp) ??
+        p.flagNames ??
+        (p.channelBindings ? (p.channelBindings.none ? 'none' : toHex(p.channelBindings.hash)) : toHex(p.value)),
+    }));
+}
+
 function ntlmView(m: NtlmMessage, o: ViewOptions): Record<string, unknown> {
   const base: Record<string, unknown> = {
     messageType: m.messageType,
@@ -117,16 +132,7 @@ function ntlmView(m: NtlmMessage, o: ViewOptions): Record<string, unknown> {
   } else if (m.messageType === 2) {
     base.targetName = m.targetName;
     base.serverChallenge = toHex(m.serverChallenge);
-    base.targetInfo = m.targetInfo?.pairs
-      .filter((p) => p.name !== 'MsvAvEOL')
-      .map((p) => ({
-        name: p.name ?? p.avId,
-        value:
-          p.text ??
-          iso(p.timestamp) ??
-          p.flagNames ??
-          (p.channelBindings ? (p.channelBindings.none ? 'none' : toHex(p.channelBindings.hash)) : toHex(p.value)),
-      }));
+    base.targetInfo = avPairsView(m.targetInfo?.pairs);
   } else {
     base.ntlmVersion = m.ntlmVersion;
     base.userName = m.userName;
@@ -140,16 +146,7 @@ function ntlmView(m: NtlmMessage, o: ViewOptions): Record<string, unknown> {
     const cc = m.ntlmv2Response?.clientChallenge;
     if (cc) {
       base.clientTimestamp = iso(cc.timeStamp);
-      base.clientAvPairs = cc.avPairs.pairs
-        .filter((p) => p.name !== 'MsvAvEOL')
-        .map((p) => ({
-          name: p.name ?? p.avId,
-          value:
-            p.text ??
-            iso(p.timestamp) ??
-            p.flagNames ??
-            (p.channelBindings ? (p.channelBindings.none ? 'none' : toHex(p.channelBindings.hash)) : toHex(p.value)),
-        }));
+      base.clientAvPairs = avPairsView(cc.avPairs.pairs);
     }
     if (m.encryptedRandomSessionKey)
       base.encryptedRandomSessionKey = o.showSecrets
@@ -170,7 +167,7 @@ export function inspectToken(bytes: Uint8Array, input: InputInfo, ctx: InspectCo
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     view.decodeErrors.push(errView(e));
-    facts.push({ kind: 'decode-error', where, code: e.code, message: e.message, field: e.field, offset: e.offset });
+    facts.push(decodeErrorFact(where, e));
     return { view, facts };
   }
   view.mechanism = g.mechanism;
@@ -179,7 +176,7 @@ export function inspectToken(bytes: Uint8Array, input: InputInfo, ctx: InspectCo
   if (sp) view.spnego = sp;
   if (g.error) {
     view.decodeErrors.push(errView(g.error));
-    facts.push({ kind: 'decode-error', where, code: g.error.code, message: g.error.message, field: g.error.field, offset: g.error.offset });
+    facts.push(decodeErrorFact(where, g.error));
   }
   const viaNegotiate = g.layers.some((l) => l.kind === 'spnego' || l.kind === 'gss-framing') || /^negotiate$/i.test(input.scheme ?? '');
   for (const l of g.layers) {
@@ -220,7 +217,7 @@ export function inspectKrb5Bytes(bytes: Uint8Array, input: InputInfo, ctx: Inspe
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     view.decodeErrors.push(errView(e));
-    facts.push({ kind: 'decode-error', where, code: e.code, message: e.message, field: e.field, offset: e.offset });
+    facts.push(decodeErrorFact(where, e));
   }
   return { view, facts };
 }
@@ -412,18 +409,7 @@ function inspectApReq(
   if (ctx.keys.empty) return;
   const dec = decryptTicket(t, ctx.keys);
   ticket.decryption = { status: dec.status, detail: dec.detail };
-  facts.push({
-    kind: 'ticket-decrypt',
-    where,
-    status: dec.status,
-    detail: dec.detail,
-    principal: `${t.sname.nameString.join('/')}@${t.realm}`,
-    enctype: t.encPart.etype,
-    kvno: t.encPart.kvno,
-    keyKvnos: dec.principalKvnos,
-    keyEnctypes: dec.principalEnctypes,
-    keyKvno: dec.key?.kvno,
-  });
+  facts.push(ticketDecryptFact(where, t, dec));
   const part = dec.encPart;
   if (!part) return;
   const flags = formatTicketFlags(part.flags);

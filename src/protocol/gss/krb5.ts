@@ -5,12 +5,14 @@
  * Decoding the Kerberos messages themselves (AP-REQ, AP-REP, KRB-ERROR, KRB-CRED) belongs to src/protocol/krb5;
  * here the message is returned as bytes with its type told from the APPLICATION tag (RFC 4120 §5.10).
  */
+
 import { type Asn1, anyString, decodeDer, encodeDer, octetString, optional, sequence, field as tagged } from '../../wire/asn1.js';
 import { decodeTlv, encodeTlv, TagClass, Universal } from '../../wire/der.js';
 import { concatBytes, fromUtf8, utf8OrLatin1 } from '../../wire/encoding.js';
 import { DecodeError } from '../../wire/errors.js';
 import { ByteReader } from '../../wire/reader.js';
 import { ByteWriter } from '../../wire/writer.js';
+import { ApplicationTag } from '../krb5/constants.js';
 
 // RFC 4121 §4.1 (context tokens), §4.2.6 (per-message tokens); RFC 1964 §1.1-§1.2 (the old per-message tokens)
 export const Krb5TokId = {
@@ -37,19 +39,19 @@ export function krb5TokIdName(tokId: number): Krb5TokIdName | undefined {
   return (Object.keys(Krb5TokId) as Krb5TokIdName[]).find((k) => Krb5TokId[k] === tokId);
 }
 
-/** Kerberos message types by APPLICATION tag (RFC 4120 §5.10): the tag number is the msg-type. */
+/** Kerberos message types by APPLICATION tag (RFC 4120 §5.10): the tag number is the msg-type. From the krb5 layer's table. */
 export const Krb5AppTag = {
-  10: 'AS-REQ',
-  11: 'AS-REP',
-  12: 'TGS-REQ',
-  13: 'TGS-REP',
-  14: 'AP-REQ',
-  15: 'AP-REP',
-  20: 'KRB-SAFE',
-  21: 'KRB-PRIV',
-  22: 'KRB-CRED',
-  30: 'KRB-ERROR',
-} as const satisfies Record<number, string>;
+  10: ApplicationTag[10],
+  11: ApplicationTag[11],
+  12: ApplicationTag[12],
+  13: ApplicationTag[13],
+  14: ApplicationTag[14],
+  15: ApplicationTag[15],
+  20: ApplicationTag[20],
+  21: ApplicationTag[21],
+  22: ApplicationTag[22],
+  30: ApplicationTag[30],
+} as const;
 
 export type Krb5MessageName = (typeof Krb5AppTag)[keyof typeof Krb5AppTag];
 
