@@ -1,0 +1,136 @@
+/** The rulebook on hand-made facts: each rule fires on its evidence, stays quiet otherwise, and findings come in the walk-through's order. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Fact } from '../../src/facts/fact.js';
+import { evaluate, RULES, STEPS } from '../../src/rules/index.js';
+
+const where = { label: 'input 1' };
+const krbError = (code: number, name: string, extra: Partial<Extract<Fact, { kind: 'krb-error' }>> = {}): Fact => ({
+  kind: 'krb-error',
+  where,
+  code,
+  name,
+  from: 'service',
+  sname: ['HTTP', 'iisserver.contoso.com'],
+  realm: 'CONTOSO.COM',
+  ...extra,
+});
+const ids = (facts: Fact[]) => evaluate(facts).map((f) => f.id);
+
+describe('rulebook', () => {
+  it('maps each KRB-ERROR to its rule', () => {
+    assert.deepEqual(ids([krbError(7, 'KDC_ERR_S_PRINCIPAL_UNKNOWN', { from: 'kdc' })]), ['spn-missing']);
+    assert.deepEqual(ids([krbError(37, 'KRB_AP_ERR_SKEW')]), ['clock-skew']);
+    assert.deepEqual(ids([krbError(41, 'KRB_AP_ERR_MODIFIED')]), ['service-key-mismatch']);
+    assert.deepEqual(ids([krbError(31, 'KRB_AP_ERR_BAD_INTEGRITY')]), ['service-key-mismatch']);
+    assert.deepEqual(ids([krbError(44, 'KRB_AP_ERR_BADKEYVER')]), ['keytab-stale-kvno']);
+    assert.deepEqual(ids([krbError(35, 'KRB_AP_ERR_NOT_US')]), ['ticket-not-for-server']);
+    assert.deepEqual(ids([krbError(14, 'KDC_ERR_ETYPE_NOSUPP', { from: 'kdc' })]), ['enctype-unsupported']);
+    assert.deepEqual(ids([krbError(24, 'KDC_ERR_PREAUTH_FAILED', { from: 'kdc' })]), ['wrong-password']);
+    assert.deepEqual(ids([krbError(6, 'KDC_ERR_C_PRINCIPAL_UNKNOWN', { from: 'kdc' })]), ['user-unknown']);
+    assert.deepEqual(ids([krbError(23, 'KDC_ERR_KEY_EXPIRED', { from: 'kdc' })]), ['password-expired']);
+    assert.deepEqual(ids([krbError(68, 'KDC_ERR_WRONG_REALM', { from: 'kdc' })]), ['krb-error']);
+  });
+
+  it('CLIENT_REVOKED says disabled vs locked from the NTSTATUS', () => {
+    const [d] = evaluate([krbError(18, 'KDC_ERR_CLIENT_REVOKED', { ntStatusName: 'STATUS_ACCOUNT_DISABLED', cname: ['john'] })]);
+    assert.match(d?.title ?? '', /disabled/);
+    const [l] = evaluate([krbError(18, 'KDC_ERR_CLIENT_REVOKED', { ntStatusName: 'STATUS_ACCOUNT_LOCKED_OUT', cname: ['john'] })]);
+    assert.match(l?.title ?? '', /locked out/);
+    const [u] = evaluate([krbError(18, 'KDC_ERR_CLIENT_REVOKED', { cname: ['john'] })]);
+    assert.match(u?.title ?? '', /disabled, locked out or expired/);
+  });
+
+  it('PREAUTH_REQUIRED is a normal step, reported as info only', () => {
+    const f = evaluate([krbError(25, 'KDC_ERR_PREAUTH_REQUIRED', { from: 'kdc' })]);
+    assert.equal(f.length, 1);
+    assert.equal(f[0]?.severity, 'info');
+  });
+
+  it('NTLM from the client is the fallback sign; the server CHALLENGE alone is not', () => {
+    assert.deepEqual(ids([{ kind: 'ntlm-message', where, messageType: 1, viaNegotiate: true }]), ['ntlm-fallback']);
+    assert.deepEqual(ids([{ kind: 'ntlm-message', where, messageType: 2, viaNegotiate: true }]), []);
+    assert.deepEqual(ids([{ kind: 'ntlm-message', where, messageType: 3, viaNegotiate: true, ntlmVersion: 'ntlmv1' }]).sort(), [
+      'ntlm-fallback',
+      'ntlmv1',
+    ]);
+  });
+
+  it('a 401 offering only NTLM is flagged; Negotiate + NTLM is not', () => {
+    const ch = (scheme: string): Fact => ({
+      kind: 'auth-header',
+      where: { label: scheme },
+      direction: 'response',
+      scheme,
+      hasToken: false,
+    });
+    assert.deepEqual(ids([ch('NTLM')]), ['server-no-negotiate']);
+    assert.deepEqual(ids([ch('Negotiate'), ch('NTLM')]), []);
+  });
+
+  it('token size: over the limits, and quiet under them', () => {
+    const pac = (groups: number, other: number, tokenBytes: number): Fact => ({
+      kind: 'pac-size',
+      where,
+      groupsInDomain: groups,
+      otherSids: other,
+      estimate: 1200 + 40 * other + 8 * groups,
+      tokenBytes,
+      headerBytes: 25 + 4 * Math.ceil(tokenBytes / 3),
+    });
+    assert.deepEqual(ids([pac(20, 2, 1500)]), []);
+    const big = evaluate([pac(1500, 300, 14000)]);
+    assert.equal(big[0]?.id, 'token-too-large');
+    assert.equal(big[0]?.severity, 'error');
+  });
+
+  it('ticket decryption outcomes map to the acceptor’s errors', () => {
+    const d = (status: string, extra: Partial<Extract<Fact, { kind: 'ticket-decrypt' }>> = {}): Fact => ({
+      kind: 'ticket-decrypt',
+      where,
+      status,
+      detail: status,
+      principal: 'HTTP/iisserver.contoso.com@CONTOSO.COM',
+      enctype: 18,
+      kvno: 3,
+      keyKvnos: [2],
+      keyEnctypes: [18],
+      ...extra,
+    });
+    assert.deepEqual(ids([d('wrong-key')]), ['service-key-mismatch']);
+    assert.deepEqual(ids([d('kvno-mismatch')]), ['keytab-stale-kvno']);
+    assert.deepEqual(ids([d('enctype-missing', { keyEnctypes: [17] })]), ['keytab-missing-enctype']);
+    assert.deepEqual(ids([d('not-us')]), ['ticket-not-for-server']);
+    assert.deepEqual(ids([d('decrypted', { keyKvno: 3 })]), []);
+    assert.deepEqual(ids([d('decrypted', { keyKvno: 12 })]), ['keytab-stale-kvno']);
+  });
+
+  it('orders findings by the walk-through’s steps', () => {
+    const f = evaluate([
+      krbError(41, 'KRB_AP_ERR_MODIFIED'),
+      krbError(37, 'KRB_AP_ERR_SKEW'),
+      { kind: 'decode-error', where, code: 'ERR_TRUNCATED', message: 'x' },
+    ]);
+    const order = Object.keys(STEPS);
+    const steps = f.map((x) => order.indexOf(x.step));
+    assert.deepEqual(
+      steps,
+      [...steps].sort((a, b) => a - b),
+    );
+    assert.equal(f[0]?.id, 'malformed-input');
+  });
+
+  it('every rule has a stable kebab-case id and a known step, and every finding a fix', () => {
+    for (const r of RULES) {
+      assert.match(r.id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+      assert.ok(r.step in STEPS);
+    }
+    const all = evaluate([
+      krbError(7, 'x'),
+      krbError(37, 'x'),
+      krbError(18, 'x'),
+      { kind: 'ntlm-message', where, messageType: 3, viaNegotiate: true },
+    ]);
+    for (const f of all) assert.ok(f.fix.length > 0 && f.evidence.length > 0, f.id);
+  });
+});
