@@ -91,7 +91,7 @@ export function mutate(seed: Uint8Array, rng: Rng): Uint8Array {
       return rng.bytes(rng.int(b.length * 2 + 1));
     default: {
       // stacked mutations
-      let m = b;
+      let m: Uint8Array = b;
       for (let i = 0; i < 3; i++) m = mutate(m, rng);
       return m;
     }
