@@ -1,0 +1,20 @@
+// Prints the catalogue as the markdown table in lab/README.md:   npx tsx lab/catalogue-table.ts
+import { SCENARIOS } from './catalogue.js';
+import type { BackendId } from './types.js';
+
+const cols: BackendId[] = ['mit', 'samba'];
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+const lines = [
+  `| scenario | root cause | ${cols.map((c) => `${c}: error seen (client + wire)`).join(' | ')} |`,
+  `| --- | --- | ${cols.map(() => '---').join(' | ')} |`,
+];
+for (const s of SCENARIOS) {
+  const cell = (b: BackendId) => {
+    const impl = s.backends[b];
+    if (impl) return esc(impl.seen);
+    const why = s.notOn?.[b];
+    return why ? `— (${esc(why)})` : '—';
+  };
+  lines.push(`| \`${s.id}\` | \`${s.rootCause}\` | ${cols.map(cell).join(' | ')} |`);
+}
+process.stdout.write(`${lines.join('\n')}\n`);
