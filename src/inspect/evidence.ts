@@ -143,7 +143,7 @@ function inspectBinary(bytes: Uint8Array, input: InputInfo, ctx: InspectContext,
   switch (d.kind) {
     case 'keytab':
       try {
-        out.items.push(keytabView(decodeKeytab(bytes), input, out.facts));
+        out.items.push(keytabView(decodeKeytab(bytes), input, out.facts, ctx.options));
       } catch (e) {
         fail(e);
       }
@@ -196,7 +196,7 @@ function inspectBinary(bytes: Uint8Array, input: InputInfo, ctx: InspectContext,
   }
 }
 
-function keytabView(kt: Keytab, input: InputInfo, facts: Fact[]): ItemView {
+function keytabView(kt: Keytab, input: InputInfo, facts: Fact[], options: ViewOptions): ItemView {
   for (const e of kt.errors) facts.push(decodeErrorFact({ label: input.label, offset: e.offset }, e.error));
   return {
     kind: 'keytab',
@@ -209,7 +209,7 @@ function keytabView(kt: Keytab, input: InputInfo, facts: Fact[]): ItemView {
       enctype: e.enctype,
       enctypeName: enctypeName(e.enctype),
       timestamp: iso(e.timestamp),
-      key: `(masked, ${e.key.length} bytes)`,
+      key: options.showSecrets ? toHex(e.key) : `(masked, ${e.key.length} bytes)`,
     })),
     errors: kt.errors.map((e) => ({ offset: e.offset, message: e.error.message })),
   };

@@ -199,6 +199,8 @@ describe('kerbscope decode: NTLM, files, bad input', () => {
     assert.equal(r.body.entries[0].principal, 'HTTP/iisserver.contoso.com@CONTOSO.COM');
     assert.match(r.body.entries[0].key, /masked/);
     assert.doesNotMatch(run(['decode', S('mit-http.keytab')]).stdout, /[0-9a-f]{32}/);
+    const shown = json(['decode', S('mit-http.keytab'), '--show-secrets']);
+    assert.match(shown.body.entries[0].key, /^[0-9a-f]{32,64}$/);
   });
 
   it('a ccache from the corpus, its tickets listed', () => {
