@@ -3,11 +3,12 @@
  * import of node:fs / node:crypto that creeps into a codec fails the build. (Crypto needs a pure-JS AES/HMAC
  * backend before decryption can run in a browser; see src/crypto/backend.ts.)
  */
-export * as wire from './wire/index.js';
-export * as krb5 from './protocol/krb5/index.js';
+
+export * as formats from './formats/index.js';
 export * as gss from './protocol/gss/index.js';
+export * as http from './protocol/http/auth-header.js';
+export * as krb5 from './protocol/krb5/index.js';
 export * as ntlm from './protocol/ntlm/index.js';
 export * as pac from './protocol/pac/index.js';
-export * as http from './protocol/http/auth-header.js';
-export * as formats from './formats/index.js';
 export { DecodeError } from './wire/errors.js';
+export * as wire from './wire/index.js';

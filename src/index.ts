@@ -5,17 +5,18 @@
  *   import { krb5, gss, ntlm, pac, formats, crypto } from 'kerbscope';
  *   const msg = krb5.decodeKrb5Message(bytes);
  */
-export * as wire from './wire/index.js';
+
 export * as crypto from './crypto/index.js';
-export * as krb5 from './protocol/krb5/index.js';
+export type { Fact, Where } from './facts/fact.js';
+export * as formats from './formats/index.js';
+export { type Evidence, type EvidenceResult, type ItemView, inspectEvidence } from './inspect/evidence.js';
+export { type KeyEntry, KeySet } from './inspect/keys.js';
+export { inspectToken } from './inspect/token.js';
 export * as gss from './protocol/gss/index.js';
+export * as http from './protocol/http/auth-header.js';
+export * as krb5 from './protocol/krb5/index.js';
 export * as ntlm from './protocol/ntlm/index.js';
 export * as pac from './protocol/pac/index.js';
-export * as http from './protocol/http/auth-header.js';
-export * as formats from './formats/index.js';
-export { inspectEvidence, type Evidence, type EvidenceResult, type ItemView } from './inspect/evidence.js';
-export { KeySet, type KeyEntry } from './inspect/keys.js';
-export { inspectToken } from './inspect/token.js';
-export { evaluate, RULES, STEPS, type Finding, type Rule, type Severity, type Step } from './rules/index.js';
-export type { Fact, Where } from './facts/fact.js';
+export { evaluate, type Finding, RULES, type Rule, type Severity, STEPS, type Step } from './rules/index.js';
 export { DecodeError, type DecodeErrorCode } from './wire/errors.js';
+export * as wire from './wire/index.js';

@@ -54,14 +54,15 @@ export class KeySet {
   /**
    * Candidate keys for a ciphertext of `enctype` belonging to `principal` (components + realm), best first:
    * same principal and kvno, then same principal, then any key of that enctype (tshark does the same: it tries
-   * every key of a matching enctype). Password keys are derived with the given or the default salt.
+   * every key of a matching enctype). Password keys are derived with the salt the user gave, else the salt the KDC
+   * announced (PA-ETYPE-INFO2, `saltHint`), else the default salt of the principal.
    */
-  candidates(enctype: number, principal?: { components: readonly string[]; realm: string }, kvno?: number): KeyEntry[] {
+  candidates(enctype: number, principal?: { components: readonly string[]; realm: string }, kvno?: number, saltHint?: string): KeyEntry[] {
     const name = principal ? `${principal.components.join('/')}@${principal.realm}`.toLowerCase() : undefined;
     const score = (k: KeyEntry) => (k.principal?.toLowerCase() === name ? 2 : 0) + (kvno !== undefined && k.kvno === kvno ? 1 : 0);
     const out = this.entries.filter((k) => k.enctype === enctype).sort((a, b) => score(b) - score(a));
     for (const p of this.passwords) {
-      const k = this.passwordKey(p, enctype, principal);
+      const k = this.passwordKey(p, enctype, principal, saltHint);
       if (k) out.push(k);
     }
     return out;
@@ -73,10 +74,15 @@ export class KeySet {
     return this.entries.filter((k) => k.principal?.toLowerCase() === name);
   }
 
-  private passwordKey(p: PasswordKey, enctype: number, principal?: { components: readonly string[]; realm: string }): KeyEntry | undefined {
+  private passwordKey(
+    p: PasswordKey,
+    enctype: number,
+    principal?: { components: readonly string[]; realm: string },
+    saltHint?: string,
+  ): KeyEntry | undefined {
     const et = getEnctype(enctype);
     if (!et || !et.implemented) return undefined;
-    const salt = p.salt ?? (principal ? defaultSalt(principal) : undefined);
+    const salt = p.salt ?? saltHint ?? (principal ? defaultSalt(principal) : undefined);
     if (salt === undefined) return undefined;
     const id = `${enctype}\u0000${salt}\u0000${p.password}`;
     let key = this.derived.get(id);

@@ -17,11 +17,15 @@ import {
   type Authenticator,
   decodeAuthenticator,
   decodeEncApRepPart,
+  decodeEncKdcRepPart,
   decodeEncTicketPart,
+  decodePaDataList,
   type EncApRepPart,
+  type EncKdcRepPart,
   type EncryptedData,
   type EncTicketPart,
   findAuthData,
+  type KdcRep,
   type Ticket,
 } from '../protocol/krb5/index.js';
 import { decodePac, type Pac, type PacSignatureVerdict, verifyPacSignatures } from '../protocol/pac/index.js';
@@ -223,4 +227,40 @@ export function ticketDecryptFact(where: Where, ticket: Ticket, dec: TicketDecry
     keyEnctypes: dec.principalEnctypes,
     keyKvno: dec.key?.kvno,
   };
+}
+
+export interface KdcRepDecryption {
+  status: 'decrypted' | 'failed' | 'no-keys' | 'malformed';
+  detail: string;
+  encPart?: EncKdcRepPart;
+  key?: KeyEntry;
+}
+
+/**
+ * The client's half of an AS-REP (key usage 3, the user's long-term key; the salt comes from the reply's
+ * PA-ETYPE-INFO2 when the user gave a password). TGS-REPs are encrypted with the TGT session key (usage 8),
+ * which only the client's ccache holds, so they are not opened here.
+ */
+export function decryptAsRep(rep: KdcRep, keys: KeySet): KdcRepDecryption {
+  if (keys.empty) return { status: 'no-keys', detail: 'no keys given (use --password-stdin with the user’s password, or --keytab)' };
+  let saltHint: string | undefined;
+  for (const pa of decodePaDataList(rep.padata)) {
+    if (pa.kind === 'value' && pa.name === 'PA-ETYPE-INFO2') {
+      const e = (pa.value as { etype: number; salt?: string }[]).find((x) => x.etype === rep.encPart.etype);
+      if (e?.salt !== undefined) saltHint = e.salt;
+    }
+  }
+  const client = { components: rep.cname.nameString, realm: rep.crealm };
+  const r = tryDecrypt(rep.encPart, keys.candidates(rep.encPart.etype, client, rep.encPart.kvno, saltHint), KeyUsage.AS_REP_ENC_PART);
+  if (!('plain' in r))
+    return {
+      status: 'failed',
+      detail: `no key given opens the reply for ${client.components.join('/')}@${client.realm} (${r.failed.length} tried)`,
+    };
+  try {
+    return { status: 'decrypted', encPart: decodeEncKdcRepPart(r.plain), key: r.key, detail: `decrypted with ${r.key.source}` };
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    return { status: 'malformed', key: r.key, detail: `decrypted, but EncASRepPart does not decode: ${e.message}` };
+  }
 }

@@ -28,7 +28,7 @@ import { estimateTokenSize, pacSids } from '../protocol/pac/index.js';
 import { toHex } from '../wire/encoding.js';
 import { DecodeError } from '../wire/errors.js';
 import type { KeySet } from './keys.js';
-import { decryptApRep, decryptAuthenticator, decryptTicket, inspectPac, ticketDecryptFact } from './ticket.js';
+import { decryptApRep, decryptAsRep, decryptAuthenticator, decryptTicket, inspectPac, ticketDecryptFact } from './ticket.js';
 import { hexFlags, iso, keyView, type ViewOptions } from './view.js';
 
 export interface InputInfo {
@@ -263,7 +263,42 @@ function inspectKrb5(
     case 'TGS-REQ':
       view.kdcRequest = kdcReqView(m.message);
       break;
-    case 'AS-REP':
+    case 'AS-REP': {
+      const rep = kdcRepView(m.message);
+      if (!ctx.keys.empty) {
+        const d = decryptAsRep(m.message, ctx.keys);
+        rep.decryption = { status: d.status, detail: d.detail };
+        const p = d.encPart?.value;
+        if (p) {
+          rep.decrypted = {
+            sessionKey: keyView(p.key, ctx.options),
+            flags: formatTicketFlags(p.flags),
+            authtime: iso(p.authtime),
+            starttime: iso(p.starttime),
+            endtime: iso(p.endtime),
+            renewTill: iso(p.renewTill),
+            keyExpiration: iso(p.keyExpiration),
+            server: `${p.sname.nameString.join('/')}@${p.srealm}`,
+            nonce: p.nonce,
+          };
+        }
+        if (ctx.keys.entries.length) {
+          // the TGT needs the krbtgt key (a keytab); the user's password does not open it
+          const t = decryptTicket(m.message.ticket, ctx.keys);
+          const tv = rep.ticket as Record<string, unknown>;
+          tv.decryption = { status: t.status, detail: t.detail };
+          if (t.encPart)
+            tv.decrypted = {
+              client: principal(t.encPart.cname, t.encPart.crealm),
+              sessionKey: keyView(t.encPart.key, ctx.options),
+              authtime: iso(t.encPart.authtime),
+              endtime: iso(t.encPart.endtime),
+            };
+        }
+      }
+      view.kdcReply = rep;
+      break;
+    }
     case 'TGS-REP':
       view.kdcReply = kdcRepView(m.message);
       break;

@@ -48,7 +48,10 @@ export function renderItem(item: V): string {
         `version ${item.version === 0x0502 || item.version === 2 ? 2 : item.version}, ${(item.entries as V[]).length} entries`,
       );
       for (const e of item.entries as V[])
-        t.text(4, `${s(e.principal)}  kvno ${s(e.kvno)}  ${s(e.enctypeName)} (${s(e.enctype)})  ${s(e.timestamp)}${/^[0-9a-f]+$/.test(s(e.key)) ? `  key ${s(e.key)}` : ''}`);
+        t.text(
+          4,
+          `${s(e.principal)}  kvno ${s(e.kvno)}  ${s(e.enctypeName)} (${s(e.enctype)})  ${s(e.timestamp)}${/^[0-9a-f]+$/.test(s(e.key)) ? `  key ${s(e.key)}` : ''}`,
+        );
       renderFileErrors(item, t);
       break;
     case 'ccache':

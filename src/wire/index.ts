@@ -1,5 +1,5 @@
 export * from './asn1.js';
-export { childrenOf, decodeTlv, encodeTlv, readTlv, tagName, type Tlv } from './der.js';
+export { childrenOf, decodeTlv, encodeTlv, readTlv, type Tlv, tagName } from './der.js';
 export * from './encoding.js';
 export * from './errors.js';
 export * from './reader.js';

@@ -174,6 +174,34 @@ describe('kerbscope decode: keys that do not fit', () => {
   });
 });
 
+describe('kerbscope decode: an AS-REP with the user’s password and the krbtgt key', () => {
+  it('the reply part opens with the password (salt from PA-ETYPE-INFO2), the TGT with the krbtgt key, and both hold the same session key', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ks-asrep-'));
+    const krbtgt = path.join(dir, 'krbtgt.keytab');
+    // the key Kerberos.NET's KrbtgtTests use (corpus SOURCES.md)
+    const key = new Uint8Array(Buffer.from('ef7422cb49e2f5b09292cbd825c295249f2a31465dc9ab4a3080edf3168a8857', 'hex'));
+    const realm = 'CORP.IDENTITYINTERVENTION.COM';
+    writeFileSync(
+      krbtgt,
+      encodeKeytab({
+        entries: [{ principal: { realm, components: ['krbtgt', realm], nameType: 2 }, kvno: 2, enctype: 18, key, timestamp: new Date(0) }],
+      } as never),
+    );
+    const r = json(
+      ['decode', path.join(CORPUS, 'vectors/kerberos-net/Messages/as-rep'), '--password-stdin', '--keytab', krbtgt, '--show-secrets'],
+      'P@ssw0rd!\n',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const rep = r.body.kdcReply;
+    assert.equal(rep.decryption.status, 'decrypted');
+    assert.match(rep.decryption.detail, /CORP\.IDENTITYINTERVENTION\.COMtestuser/);
+    assert.equal(rep.decrypted.server, `krbtgt/${realm}@${realm}`);
+    assert.equal(rep.ticket.decryption.status, 'decrypted');
+    assert.equal(rep.ticket.decrypted.sessionKey.value, rep.decrypted.sessionKey.value);
+    assert.equal(rep.ticket.decrypted.endtime, rep.decrypted.endtime);
+  });
+});
+
 describe('kerbscope decode: NTLM, files, bad input', () => {
   it('NTLM inside Negotiate is called out as the fallback sign', () => {
     const ntlm = encodeNegotiateMessage({ negotiateFlags: 0xe2088297, domainName: 'CONTOSO', workstation: 'CLIENT1' } as never);
