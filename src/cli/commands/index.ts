@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { decodeCommand } from './decode.js';
+import { keytabCommand } from './keytab.js';
 
 /** Every CLI command, in the order `kerbscope --help` lists them. */
-export const commands: Command[] = [decodeCommand];
+export const commands: Command[] = [decodeCommand, keytabCommand];
