@@ -275,3 +275,11 @@ describe('kerbscope decode: NTLM, files, bad input', () => {
     assert.match(run(['decode', '--help']).stdout, /Examples:/);
   });
 });
+
+describe('kerbscope decode: output to a closed pipe', () => {
+  it('stops quietly when the reader goes away (| head)', () => {
+    const r = spawnSync('bash', ['-c', `node ${CLI} decode ${S('mit-http-negotiate.txt')} --keytab ${S('mit-http.keytab')} | head -1`], { encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    assert.doesNotMatch(r.stderr, /EPIPE|at .*\.mjs/);
+  });
+});
