@@ -277,8 +277,8 @@ describe('kerbscope decode: NTLM, files, bad input', () => {
 });
 
 describe('kerbscope decode: output to a closed pipe', () => {
-  it('stops quietly when the reader goes away (| head)', () => {
-    const r = spawnSync('bash', ['-c', `node ${CLI} decode ${S('mit-http-negotiate.txt')} --keytab ${S('mit-http.keytab')} | head -1`], { encoding: 'utf8' });
+  it('stops quietly when the reader goes away (| head, | true)', () => {
+    const r = spawnSync('bash', ['-c', `node ${CLI} decode ${S('mit-http-negotiate.txt')} --keytab ${S('mit-http.keytab')} | true`], { encoding: 'utf8' });
     assert.equal(r.status, 0);
     assert.doesNotMatch(r.stderr, /EPIPE|at .*\.mjs/);
   });
