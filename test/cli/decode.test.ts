@@ -4,21 +4,21 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { encodeKeytab } from '../../src/formats/index.js';
 import { encodeNegotiateMessage } from '../../src/protocol/ntlm/index.js';
 import { toBase64 } from '../../src/wire/encoding.js';
+import { runCli } from '../helpers/cli.js';
 import { CORPUS, REPO_ROOT } from '../helpers/corpus.js';
 
 const CLI = path.join(REPO_ROOT, 'dist/kerbscope.mjs');
 const S = (f: string) => path.join(REPO_ROOT, 'samples', f);
 
-function run(args: string[], input?: string | Uint8Array) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', timeout: 30000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function run(args: string[], input?: string) {
+  return runCli(args, { input });
 }
 
 function json(args: string[], input?: string) {
@@ -38,10 +38,6 @@ function tsharkFields(file: string, filter: string, fields: string[], extra: str
     .filter(Boolean)
     .map((l) => l.split('\t'));
 }
-
-before(() => {
-  if (!existsSync(CLI)) spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
-});
 
 describe('kerbscope decode: the lab samples', () => {
   it('explains and decrypts the healthy AP-REQ; fields equal tshark’s on the capture', (t) => {
@@ -278,7 +274,9 @@ describe('kerbscope decode: NTLM, files, bad input', () => {
 
 describe('kerbscope decode: output to a closed pipe', () => {
   it('stops quietly when the reader goes away (| head, | true)', () => {
-    const r = spawnSync('bash', ['-c', `node ${CLI} decode ${S('mit-http-negotiate.txt')} --keytab ${S('mit-http.keytab')} | true`], { encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `node ${CLI} decode ${S('mit-http-negotiate.txt')} --keytab ${S('mit-http.keytab')} | true`], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0);
     assert.doesNotMatch(r.stderr, /EPIPE|at .*\.mjs/);
   });
