@@ -58,6 +58,19 @@ export type Fact =
       /** How the token was carried: an HTTP header (base64) or a binary protocol. */
       carrier: 'http' | 'binary';
     }
+  /** A ticket a client holds (a ccache, klist output): the service, its enctypes and lifetime. */
+  | {
+      kind: 'cached-ticket';
+      where: Where;
+      client?: string;
+      server: string;
+      sname: string[];
+      realm: string;
+      ticketEnctype?: number;
+      sessionKeyEnctype?: number;
+      flags?: number;
+      endtime?: Date;
+    }
   /** The result of trying the user's keys on a ticket. */
   | {
       kind: 'ticket-decrypt';

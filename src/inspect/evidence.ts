@@ -13,6 +13,7 @@ import {
   detect,
   type Keytab,
   klistFlagString,
+  parseKlist,
   principalToString,
 } from '../formats/index.js';
 import { type AuthToken, findAuthHeaders } from '../protocol/http/auth-header.js';
@@ -88,6 +89,10 @@ function inspectText(text: string, label: string, ctx: InspectContext, out: Evid
     headers.forEach((h, i) => {
       inspectHeader(h, headers.length > 1 ? `${label}, header ${i + 1}` : label, ctx, out);
     });
+    return;
+  }
+  if (/^\s*(Ticket cache:|Credentials cache:|Current LogonId is|Cached Tickets:)/m.test(text)) {
+    inspectKlist(text, label, out);
     return;
   }
   const dec = bytesFromText(text);
@@ -274,4 +279,46 @@ function ccacheView(cc: Ccache, input: InputInfo, ctx: InspectContext, facts: Fa
     credentials: credentialsView(cc.credentials, ctx, facts, input.label),
     errors: cc.errors.map((e) => ({ offset: e.offset, message: e.error.message })),
   };
+}
+
+/** `klist` output (MIT `klist -e -f`, Windows `klist`): the tickets a client holds, as facts the rules can read. */
+function inspectKlist(text: string, label: string, out: EvidenceResult): void {
+  const k = parseKlist(text);
+  const creds = k.credentials.map((c, i) => {
+    const server = principalToString(c.server);
+    out.facts.push({
+      kind: 'cached-ticket',
+      where: { label: `${label}, ticket ${i + 1}` },
+      client: c.client ? principalToString(c.client) : undefined,
+      server,
+      sname: c.server.components,
+      realm: c.server.realm,
+      ticketEnctype: c.ticketEnctype,
+      sessionKeyEnctype: c.sessionKeyEnctype,
+      flags: c.ticketFlags,
+      endtime: c.endtime,
+    });
+    return {
+      kind: 'ticket',
+      client: c.client ? principalToString(c.client) : undefined,
+      server,
+      sessionKey:
+        c.sessionKeyEnctype !== undefined ? { enctype: c.sessionKeyEnctype, enctypeName: enctypeName(c.sessionKeyEnctype) } : undefined,
+      ticket: c.ticketEnctype !== undefined ? { enctype: c.ticketEnctype, enctypeName: enctypeName(c.ticketEnctype) } : undefined,
+      starttime: iso(c.starttime),
+      endtime: iso(c.endtime),
+      renewTill: iso(c.renewTill),
+      flags: c.ticketFlags !== undefined ? formatTicketFlags(c.ticketFlags) : undefined,
+      klistFlags: c.flagLetters,
+    };
+  });
+  out.items.push({
+    kind: 'klist',
+    input: { label, encoding: 'text', bytes: text.length },
+    mechanism: 'klist',
+    source: k.source,
+    defaultPrincipal: k.defaultPrincipal ? principalToString(k.defaultPrincipal) : undefined,
+    credentials: creds,
+    note: 'times are as printed (the local time of the machine that ran klist)',
+  });
 }

@@ -37,7 +37,7 @@ export interface InputInfo {
   header?: string;
   scheme?: string;
   direction?: 'request' | 'response';
-  encoding: 'base64' | 'hex' | 'binary';
+  encoding: 'base64' | 'hex' | 'binary' | 'text';
   bytes: number;
 }
 

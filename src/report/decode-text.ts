@@ -22,7 +22,10 @@ function inputLine(item: V): string {
   const i = item.input as V;
   const parts = [s(i.label)];
   if (i.direction) parts.push(i.direction === 'request' ? 'client → server' : 'server → client');
-  if (i.bytes) parts.push(`${i.bytes} bytes${i.encoding && i.encoding !== 'binary' ? ` after ${i.encoding}` : ''}`);
+  if (i.bytes)
+    parts.push(
+      `${i.bytes} bytes${i.encoding === 'base64' || i.encoding === 'hex' ? ` after ${i.encoding}` : i.encoding === 'text' ? ' of text' : ''}`,
+    );
   return parts.join(' · ');
 }
 
@@ -56,7 +59,15 @@ export function renderItem(item: V): string {
       break;
     case 'ccache':
     case 'kirbi':
-      if (item.kind === 'ccache') t.row(2, 'Credential cache', `version ${s(item.version)}, default principal ${s(item.defaultPrincipal)}`);
+    case 'klist':
+      if (item.kind === 'klist')
+        t.row(
+          2,
+          'klist output',
+          `${s(item.source)}${item.defaultPrincipal ? `, default principal ${s(item.defaultPrincipal)}` : ''}; ${s(item.note)}`,
+        );
+      else if (item.kind === 'ccache')
+        t.row(2, 'Credential cache', `version ${s(item.version)}, default principal ${s(item.defaultPrincipal)}`);
       else t.row(2, 'KRB-CRED (.kirbi)', `${(item.credentials as V[]).length} credentials`);
       for (const c of item.credentials as V[]) renderCredential(c, t);
       renderFileErrors(item, t);
@@ -79,9 +90,9 @@ function renderCredential(c: V, t: Tree): void {
   t.text(4, `${s(c.server)}`);
   t.row(6, 'client', c.client);
   const tk = c.ticket as V | undefined;
-  if (tk) t.row(6, 'ticket', `${s(tk.enctypeName)} (${s(tk.enctype)}), kvno ${s(tk.kvno ?? '-')}`);
-  t.row(6, 'session key', (c.sessionKey as V).enctypeName);
-  t.row(6, 'flags', `${s(c.flags)} [${s(c.klistFlags)}]`);
+  if (tk) t.row(6, 'ticket', `${s(tk.enctypeName)} (${s(tk.enctype)})${tk.kvno !== undefined ? `, kvno ${s(tk.kvno)}` : ''}`);
+  t.row(6, 'session key', (c.sessionKey as V | undefined)?.enctypeName);
+  t.row(6, 'flags', `${s(c.flags)}${c.klistFlags ? ` [${s(c.klistFlags)}]` : ''}`);
   t.row(6, 'valid', `${s(c.starttime ?? c.authtime)} → ${s(c.endtime)}${c.renewTill ? ` (renew until ${s(c.renewTill)})` : ''}`);
   const d = c.decryption as V | undefined;
   if (d) t.row(6, 'decryption', `${s(d.status)}: ${s(d.detail)}`);

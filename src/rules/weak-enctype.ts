@@ -7,7 +7,13 @@ export const weakEnctype: Rule = {
   id: 'weak-enctype',
   step: 'ticket',
   evaluate(facts) {
-    return factsOf(facts, 'ap-req')
+    const tickets = [
+      ...factsOf(facts, 'ap-req').map((f) => ({ where: f.where, sname: f.sname, enctype: f.enctype })),
+      ...factsOf(facts, 'cached-ticket')
+        .filter((f) => f.ticketEnctype !== undefined)
+        .map((f) => ({ where: f.where, sname: f.sname, enctype: f.ticketEnctype as number })),
+    ];
+    return tickets
       .filter((f) => {
         const et = getEnctype(f.enctype);
         return et ? et.weak || et.deprecated : false;

@@ -281,3 +281,42 @@ describe('kerbscope decode: output to a closed pipe', () => {
     assert.doesNotMatch(r.stderr, /EPIPE|at .*\.mjs/);
   });
 });
+
+describe('kerbscope decode: klist output', () => {
+  it('Windows klist (the seed’s example): tickets listed, the RC4 service ticket flagged', () => {
+    const r = json(['decode', path.join(REPO_ROOT, 'test/fixtures/klist-windows-seed.txt')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.body.kind, 'klist');
+    assert.equal(r.body.source, 'windows');
+    assert.deepEqual(
+      r.body.credentials.map((c: Record<string, any>) => [c.server, c.ticket.enctype]),
+      [
+        ['krbtgt/CONTOSO.COM@CONTOSO.COM', 18],
+        ['http/iisserver.contoso.com@CONTOSO.COM', 23],
+      ],
+    );
+    assert.deepEqual(
+      r.body.problems.map((p: { id: string }) => p.id),
+      ['weak-enctype'],
+    );
+  });
+
+  it('MIT klist -e -f from the real lab client', (t) => {
+    const have = spawnSync('klist', ['-V']).status !== null;
+    if (!have) {
+      if (process.env.CI === 'true') assert.fail('MIT klist missing in CI');
+      t.skip('MIT klist not installed');
+      return;
+    }
+    // klist -c on the corpus ccache prints MIT's format; decode must read it back to the same tickets as the ccache itself
+    const cc = path.join(CORPUS, 'vectors/kerberos-net/Cache/krb5cc');
+    const k = spawnSync('klist', ['-e', '-f', '-c', cc], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' } });
+    assert.equal(k.status, 0, k.stderr);
+    const fromText = json(['decode'], k.stdout);
+    const fromFile = json(['decode', cc]);
+    assert.equal(fromText.body.kind, 'klist');
+    const servers = (b: Record<string, any>) =>
+      b.credentials.filter((c: Record<string, any>) => c.kind === 'ticket').map((c: Record<string, any>) => c.server);
+    assert.deepEqual(servers(fromText.body), servers(fromFile.body));
+  });
+});
