@@ -27,8 +27,14 @@ export const accountProblem: Rule = {
         const reason =
           (f.ntStatusName && STATUS_REASON[f.ntStatusName]) ??
           'the account is disabled, locked out or expired (the KDC sent no NTSTATUS saying which; Samba omits it for lockouts)';
+        const id =
+          f.ntStatusName === 'STATUS_ACCOUNT_DISABLED'
+            ? 'account-disabled'
+            : f.ntStatusName === 'STATUS_ACCOUNT_LOCKED_OUT'
+              ? 'account-locked'
+              : 'account-revoked';
         out.push({
-          id: 'account-revoked',
+          id,
           severity: 'error',
           step: 'account',
           title: `${user}'s account cannot log on: ${reason}`,
@@ -55,7 +61,7 @@ export const accountProblem: Rule = {
         });
       } else if (f.code === 6) {
         out.push({
-          id: 'user-unknown',
+          id: 'unknown-user',
           severity: 'error',
           step: 'account',
           title: `The KDC does not know ${user}@${f.realm}`,
@@ -69,7 +75,7 @@ export const accountProblem: Rule = {
         });
       } else {
         out.push({
-          id: 'wrong-password',
+          id: 'bad-password',
           severity: 'error',
           step: 'account',
           title: `Pre-authentication failed for ${user}: wrong password`,

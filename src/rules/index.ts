@@ -6,11 +6,11 @@ import { enctypeUnsupported } from './enctype-unsupported.js';
 import { type Finding, type Rule, STEPS } from './finding.js';
 import { keytabMissingEnctype } from './keytab-missing-enctype.js';
 import { keytabStaleKvno } from './keytab-stale-kvno.js';
+import { keytabWrongKey } from './keytab-wrong-key.js';
 import { krbErrorOther } from './krb-error-other.js';
 import { malformedInput } from './malformed-input.js';
 import { ntlmFallback } from './ntlm-fallback.js';
-import { serverNoNegotiate } from './server-no-negotiate.js';
-import { serviceKeyMismatch } from './service-key-mismatch.js';
+import { ntlmOnly } from './ntlm-only.js';
 import { spnMissing } from './spn-missing.js';
 import { ticketNotForServer } from './ticket-not-for-server.js';
 import { tokenTooLarge } from './token-too-large.js';
@@ -27,8 +27,8 @@ export const RULES: readonly Rule[] = [
   ntlmFallback,
   weakEnctype,
   tokenTooLarge,
-  serverNoNegotiate,
-  serviceKeyMismatch,
+  ntlmOnly,
+  keytabWrongKey,
   keytabStaleKvno,
   keytabMissingEnctype,
   ticketNotForServer,

@@ -139,11 +139,11 @@ describe('kerbscope decode: keys that do not fit', () => {
     return f;
   };
 
-  it('right kvno, wrong key → wrong-key + service-key-mismatch, exit 1', () => {
+  it('right kvno, wrong key → wrong-key + keytab-wrong-key, exit 1', () => {
     const r = json(['decode', S('mit-http-negotiate.txt'), '--keytab', kt('wrong.keytab', 2, 18)]);
     assert.equal(r.code, 1);
     assert.equal(r.body.ticket.decryption.status, 'wrong-key');
-    assert.ok(r.body.problems.some((p: { id: string }) => p.id === 'service-key-mismatch'));
+    assert.ok(r.body.problems.some((p: { id: string }) => p.id === 'keytab-wrong-key'));
   });
 
   it('older kvno → kvno-mismatch + keytab-stale-kvno', () => {
@@ -211,9 +211,9 @@ describe('kerbscope decode: NTLM, files, bad input', () => {
   it('a 401 offering only NTLM is a server-side problem', () => {
     const r = json(['decode'], 'HTTP/1.1 401 Unauthorized\nWWW-Authenticate: NTLM\n');
     assert.equal(r.code, 1);
-    assert.ok(r.body.problems.some((p: { id: string }) => p.id === 'server-no-negotiate'));
+    assert.ok(r.body.problems.some((p: { id: string }) => p.id === 'ntlm-only'));
     const ok = json(['decode'], 'WWW-Authenticate: Negotiate\nWWW-Authenticate: NTLM\n');
-    assert.ok(!ok.body.problems.some((p: { id: string }) => p.id === 'server-no-negotiate'));
+    assert.ok(!ok.body.problems.some((p: { id: string }) => p.id === 'ntlm-only'));
   });
 
   it('a keytab file: entries shown, keys masked unless --show-secrets', () => {

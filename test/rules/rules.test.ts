@@ -20,14 +20,19 @@ const ids = (facts: Fact[]) => evaluate(facts).map((f) => f.id);
 describe('rulebook', () => {
   it('maps each KRB-ERROR to its rule', () => {
     assert.deepEqual(ids([krbError(7, 'KDC_ERR_S_PRINCIPAL_UNKNOWN', { from: 'kdc' })]), ['spn-missing']);
+    assert.deepEqual(ids([krbError(7, 'KDC_ERR_S_PRINCIPAL_UNKNOWN', { from: 'kdc', sname: ['HTTP', '10.201.0.11'] })]), ['url-is-ip']);
+    assert.deepEqual(ids([krbError(7, 'KDC_ERR_S_PRINCIPAL_UNKNOWN', { from: 'kdc', sname: ['HTTP', 'portsrv.contoso.com:8080'] })]), [
+      'spn-port',
+    ]);
     assert.deepEqual(ids([krbError(37, 'KRB_AP_ERR_SKEW')]), ['clock-skew']);
-    assert.deepEqual(ids([krbError(41, 'KRB_AP_ERR_MODIFIED')]), ['service-key-mismatch']);
-    assert.deepEqual(ids([krbError(31, 'KRB_AP_ERR_BAD_INTEGRITY')]), ['service-key-mismatch']);
+    assert.deepEqual(ids([krbError(33, 'KRB_AP_ERR_TKT_NYV')]), ['clock-skew']);
+    assert.deepEqual(ids([krbError(41, 'KRB_AP_ERR_MODIFIED')]), ['keytab-wrong-key']);
+    assert.deepEqual(ids([krbError(31, 'KRB_AP_ERR_BAD_INTEGRITY')]), ['keytab-wrong-key']);
     assert.deepEqual(ids([krbError(44, 'KRB_AP_ERR_BADKEYVER')]), ['keytab-stale-kvno']);
     assert.deepEqual(ids([krbError(35, 'KRB_AP_ERR_NOT_US')]), ['ticket-not-for-server']);
     assert.deepEqual(ids([krbError(14, 'KDC_ERR_ETYPE_NOSUPP', { from: 'kdc' })]), ['enctype-unsupported']);
-    assert.deepEqual(ids([krbError(24, 'KDC_ERR_PREAUTH_FAILED', { from: 'kdc' })]), ['wrong-password']);
-    assert.deepEqual(ids([krbError(6, 'KDC_ERR_C_PRINCIPAL_UNKNOWN', { from: 'kdc' })]), ['user-unknown']);
+    assert.deepEqual(ids([krbError(24, 'KDC_ERR_PREAUTH_FAILED', { from: 'kdc' })]), ['bad-password']);
+    assert.deepEqual(ids([krbError(6, 'KDC_ERR_C_PRINCIPAL_UNKNOWN', { from: 'kdc' })]), ['unknown-user']);
     assert.deepEqual(ids([krbError(23, 'KDC_ERR_KEY_EXPIRED', { from: 'kdc' })]), ['password-expired']);
     assert.deepEqual(ids([krbError(68, 'KDC_ERR_WRONG_REALM', { from: 'kdc' })]), ['krb-error']);
   });
@@ -35,8 +40,10 @@ describe('rulebook', () => {
   it('CLIENT_REVOKED says disabled vs locked from the NTSTATUS', () => {
     const [d] = evaluate([krbError(18, 'KDC_ERR_CLIENT_REVOKED', { ntStatusName: 'STATUS_ACCOUNT_DISABLED', cname: ['john'] })]);
     assert.match(d?.title ?? '', /disabled/);
+    assert.equal(d?.id, 'account-disabled');
     const [l] = evaluate([krbError(18, 'KDC_ERR_CLIENT_REVOKED', { ntStatusName: 'STATUS_ACCOUNT_LOCKED_OUT', cname: ['john'] })]);
     assert.match(l?.title ?? '', /locked out/);
+    assert.equal(l?.id, 'account-locked');
     const [u] = evaluate([krbError(18, 'KDC_ERR_CLIENT_REVOKED', { cname: ['john'] })]);
     assert.match(u?.title ?? '', /disabled, locked out or expired/);
   });
@@ -64,7 +71,7 @@ describe('rulebook', () => {
       scheme,
       hasToken: false,
     });
-    assert.deepEqual(ids([ch('NTLM')]), ['server-no-negotiate']);
+    assert.deepEqual(ids([ch('NTLM')]), ['ntlm-only']);
     assert.deepEqual(ids([ch('Negotiate'), ch('NTLM')]), []);
   });
 
@@ -97,7 +104,7 @@ describe('rulebook', () => {
       keyEnctypes: [18],
       ...extra,
     });
-    assert.deepEqual(ids([d('wrong-key')]), ['service-key-mismatch']);
+    assert.deepEqual(ids([d('wrong-key')]), ['keytab-wrong-key']);
     assert.deepEqual(ids([d('kvno-mismatch')]), ['keytab-stale-kvno']);
     assert.deepEqual(ids([d('enctype-missing', { keyEnctypes: [17] })]), ['keytab-missing-enctype']);
     assert.deepEqual(ids([d('not-us')]), ['ticket-not-for-server']);

@@ -16,12 +16,12 @@ const FIX = (spn: string) => [
  * KRB_AP_ERR_MODIFIED (41, Windows) / KRB_AP_ERR_BAD_INTEGRITY (31, MIT acceptors): the server's key does not
  * decrypt the ticket although its version matches — the keytab holds another password's key.
  */
-export const serviceKeyMismatch: Rule = {
-  id: 'service-key-mismatch',
+export const keytabWrongKey: Rule = {
+  id: 'keytab-wrong-key',
   step: 'web-server',
   evaluate(facts) {
     const out: Finding[] = krbErrors(facts, 31, 41).map((f) => ({
-      id: 'service-key-mismatch',
+      id: 'keytab-wrong-key',
       severity: 'error',
       step: 'web-server',
       title: `The web server's key for ${spnOf(f.sname)} is not the one the KDC used`,
@@ -31,7 +31,7 @@ export const serviceKeyMismatch: Rule = {
     }));
     for (const d of factsOf(facts, 'ticket-decrypt').filter((x) => x.status === 'wrong-key')) {
       out.push({
-        id: 'service-key-mismatch',
+        id: 'keytab-wrong-key',
         severity: 'error',
         step: 'web-server',
         title: `The keytab's key for ${d.principal} does not decrypt the ticket`,

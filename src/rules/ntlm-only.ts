@@ -5,8 +5,8 @@ import type { Rule } from './finding.js';
  * The server's 401 offers NTLM (or Basic) but not Negotiate: Kerberos is impossible whatever the client does
  * (IIS: Windows Authentication providers list without Negotiate; Apache: no mod_auth_gssapi / AuthType).
  */
-export const serverNoNegotiate: Rule = {
-  id: 'server-no-negotiate',
+export const ntlmOnly: Rule = {
+  id: 'ntlm-only',
   step: 'web-server',
   evaluate(facts) {
     const challenges = factsOf(facts, 'auth-header').filter((f) => f.direction === 'response' && !f.hasToken);
@@ -15,7 +15,7 @@ export const serverNoNegotiate: Rule = {
     if (schemes.includes('negotiate') || schemes.includes('kerberos')) return [];
     return [
       {
-        id: 'server-no-negotiate',
+        id: 'ntlm-only',
         severity: 'error',
         step: 'web-server',
         title: `The server offers ${schemes.map((s) => s.toUpperCase()).join(', ')} but not Negotiate`,
