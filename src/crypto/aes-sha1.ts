@@ -8,6 +8,8 @@
  *   checksum              HMAC-SHA1(Kc, data)[0..12]                     (types 15 / 16)
  *   pseudo-random         AES-CTS(DK(key, "prf"), 0, truncate16(SHA1(input)))   (RFC 3961 §5.3 with the RFC 3962 §6 parameters)
  */
+
+import { toHex } from '../wire/encoding.js';
 import { aesEncryptBlock, digest, hmac, pbkdf2, randomBytes } from './backend.js';
 import { concatBytes, constantTimeEqual, toBytes } from './bytes.js';
 import { checkConfounder, checkKey, checkLength, integrityError, iterationCount } from './checks.js';
@@ -32,8 +34,22 @@ export interface AesSha1Params {
 export function aesSha1Profile(p: AesSha1Params): EnctypeProfile {
   const { id, name, keySize } = p;
   const randomToKey = (seed: Uint8Array): Uint8Array => seed.slice(0, keySize);
-  /** RFC 3961 §5.1 DK with E = one AES block under the zero IV. */
-  const dk = (key: Uint8Array, constant: Uint8Array): Uint8Array => deriveKey(aesEncryptBlock, BLOCK, randomToKey, key, constant, keySize);
+  /**
+   * RFC 3961 §5.1 DK with E = one AES block under the zero IV. Derived keys are cached per (key, constant): a capture
+   * or a ccache decrypts many messages under one key, and DK costs several block encryptions per call. The cache is
+   * small, process-local and never printed.
+   */
+  const cache = new Map<string, Uint8Array>();
+  const dk = (key: Uint8Array, constant: Uint8Array): Uint8Array => {
+    const id = `${toHex(key)}:${toHex(constant)}`;
+    let k = cache.get(id);
+    if (!k) {
+      k = deriveKey(aesEncryptBlock, BLOCK, randomToKey, key, constant, keySize);
+      if (cache.size >= 256) cache.delete(cache.keys().next().value as string);
+      cache.set(id, k);
+    }
+    return k;
+  };
 
   const makeChecksum = (key: Uint8Array, usage: number, data: Uint8Array): Uint8Array => {
     checkKey(id, name, key, keySize);
@@ -57,7 +73,7 @@ export function aesSha1Profile(p: AesSha1Params): EnctypeProfile {
     stringToKey(password, salt, params) {
       const iterations = iterationCount(id, name, params, 4096);
       const tkey = randomToKey(pbkdf2('sha1', toBytes(password), toBytes(salt), iterations, keySize));
-      return dk(tkey, KERBEROS);
+      return dk(tkey, KERBEROS).slice();
     },
 
     randomToKey,
