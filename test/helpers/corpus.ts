@@ -1,7 +1,7 @@
 /** Where the shared corpus lives: ../shared/corpus beside the repository (CI checks it out there). */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');

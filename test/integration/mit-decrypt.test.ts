@@ -12,10 +12,7 @@
  * Needs root (port 88) and krb5-kdc, krb5-admin-server, krb5-user. Skips LOUDLY otherwise; fails under CI=true.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ccacheTickets, decodeCcache } from '../../src/formats/ccache.js';
@@ -24,8 +21,9 @@ import { decodeKeytab } from '../../src/formats/keytab.js';
 import { KeySet } from '../../src/inspect/keys.js';
 import { decryptTicket, type TicketDecryption } from '../../src/inspect/ticket.js';
 import { decodeTicket, type Ticket } from '../../src/protocol/krb5/index.js';
-import { haveTool, mitAsKlist } from '../formats/mit-tools.js';
+import { mitAsKlist } from '../formats/mit-tools.js';
 import { runCli } from '../helpers/cli.js';
+import { createMitKdc, describeWithMitKdc, type MitKdc, type ToolOptions } from '../helpers/mit-kdc.js';
 
 const IP = '127.0.0.14';
 const REALM = 'CONTOSO.COM';
@@ -33,49 +31,20 @@ const SPN = 'HTTP/iisserver.contoso.com';
 const SERVICE = `${SPN}@${REALM}`;
 const OLD_PASSWORD = 'Http-Svc-Old-1';
 const PASSWORD = 'Http-Svc-Pass-2';
-const TOOLS = ['krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'kvno', 'klist'];
-
-function unavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not root (the KDC binds port 88)';
-  const missing = TOOLS.filter((t) => !haveTool(t));
-  if (missing.length) return `missing ${missing.join(', ')} (apt-get install krb5-kdc krb5-admin-server krb5-user)`;
-  return undefined;
-}
-
-const why = unavailable();
-if (why) {
-  process.stderr.write(`\n${'!'.repeat(78)}\n!!! MIT DECRYPT INTEGRATION TESTS SKIPPED: ${why}\n${'!'.repeat(78)}\n`);
-  if (process.env.CI === 'true') {
-    describe('mit-decrypt', () => {
-      it('must run under CI=true', () => assert.fail(`cannot run under CI=true: ${why}`));
-    });
-  } else {
-    describe('mit-decrypt', () => {
-      it(`SKIPPED: ${why}`, { skip: why }, () => {});
-    });
-  }
-} else {
-  suite();
-}
+describeWithMitKdc('mit-decrypt', suite);
 
 function suite(): void {
-  let dir = '';
-  let kdc: ChildProcess | undefined;
+  let k: MitKdc | undefined;
   let env: Record<string, string> = {};
   /** Set when the KDC gave HTTP/rc4.contoso.com an RC4 key and issued an RC4 ticket for it; else why not. */
   let rc4Unavailable: string | undefined;
 
-  const file = (name: string) => path.join(dir, name);
+  const file = (name: string) => (k as MitKdc).file(name);
   const cc = () => file('cc_john');
 
-  const tool = (cmd: string, args: string[], opts: { input?: string; extraEnv?: Record<string, string> } = {}) =>
-    spawnSync(cmd, args, { encoding: 'utf8', input: opts.input, env: { ...process.env, ...env, ...opts.extraEnv }, timeout: 15_000 });
+  const tool = (cmd: string, args: string[], opts: ToolOptions = {}) => (k as MitKdc).tool(cmd, args, opts);
   /** Runs an MIT tool in our realm; throws with its output when it fails. */
-  const mit = (cmd: string, args: string[], opts: { input?: string; extraEnv?: Record<string, string> } = {}) => {
-    const r = tool(cmd, args, opts);
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} → ${r.status}: ${r.stderr}${r.stdout}`);
-    return r.stdout;
-  };
+  const mit = (cmd: string, args: string[], opts: ToolOptions = {}) => (k as MitKdc).mit(cmd, args, opts);
   const kadmin = (q: string) => mit('kadmin.local', ['-q', q]);
   const asJohn = () => ({ extraEnv: { KRB5CCNAME: `FILE:${cc()}` } });
 
@@ -141,53 +110,20 @@ function suite(): void {
   };
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'kerbscope-mit-decrypt-'));
-    writeFileSync(
-      file('krb5.conf'),
-      `[libdefaults]
-    default_realm = ${REALM}
-    dns_lookup_kdc = false
-    dns_lookup_realm = false
-    dns_canonicalize_hostname = false
-    rdns = false
-    forwardable = true
-    renew_lifetime = 2d
-[realms]
-    ${REALM} = {
-        kdc = ${IP}:88
-    }
-`,
-    );
-    writeFileSync(
-      file('kdc.conf'),
-      `[kdcdefaults]
-    kdc_listen = ${IP}:88
-    kdc_tcp_listen = ${IP}:88
-[realms]
-    ${REALM} = {
-        database_name = ${file('principal')}
-        acl_file = ${file('kadm5.acl')}
-        key_stash_file = ${file('stash')}
-        max_life = 10h 0m 0s
-        max_renewable_life = 7d 0h 0m 0s
-        supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal arcfour-hmac:normal
-        default_principal_flags = +preauth
-    }
-[logging]
-    kdc = FILE:${file('kdc.log')}
-`,
-    );
-    writeFileSync(file('kadm5.acl'), '');
-    env = { KRB5_CONFIG: file('krb5.conf'), KRB5_KDC_PROFILE: file('kdc.conf'), TZ: 'UTC', LC_ALL: 'C' };
-    mit('kdb5_util', ['create', '-s', '-r', REALM, '-P', 'MasterKey-Test-Only1']);
+    k = createMitKdc({
+      ip: IP,
+      name: 'mit-decrypt',
+      supportedEnctypes: 'aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal arcfour-hmac:normal',
+      libdefaults: ['renew_lifetime = 2d'],
+    });
+    env = k.env;
     kadmin('addprinc -pw Passw0rd! john');
     kadmin(`addprinc -pw ${OLD_PASSWORD} ${SPN}`); // kvno 1
     kadmin(`cpw -pw ${PASSWORD} ${SPN}`); // kvno 2: the ticket's
     kadmin('addprinc -pw Other-Pass-3 HTTP/other.contoso.com');
     kadmin(`ktadd -norandkey -k ${file('ktadd.keytab')} ${SPN}`);
     kadmin('addprinc -e arcfour-hmac:normal -pw Rc4-Only-Pass-4 HTTP/rc4.contoso.com');
-    kdc = spawn('krb5kdc', ['-n', '-P', file('krb5kdc.pid')], { env: { ...process.env, ...env }, stdio: 'ignore' });
-    await waitForPort(IP, 88, 5000);
+    await k.start();
     mit('kinit', ['john'], { ...asJohn(), input: 'Passw0rd!\n' });
     mit('kvno', [SPN], asJohn());
     const rc4 = kadmin('getprinc HTTP/rc4.contoso.com');
@@ -198,16 +134,7 @@ function suite(): void {
     }
   });
 
-  after(() => {
-    if (kdc?.pid) {
-      try {
-        process.kill(kdc.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => k?.stop());
 
   it('the lab: the service key is kvno 2, the ticket aes256 with kvno 2', () => {
     const getprinc = kadmin(`getprinc ${SPN}`);
@@ -309,24 +236,5 @@ function suite(): void {
       mit('kvno', ['-k', r.kt, 'HTTP/rc4.contoso.com'], asJohn());
       assertFieldsEqualKlist(decryptWith(r.kt, service), service);
     });
-  });
-}
-
-function waitForPort(host: string, port: number, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const s = connect({ host, port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve();
-      });
-      s.once('error', () => {
-        s.destroy();
-        if (Date.now() > deadline) reject(new Error(`KDC did not listen on ${host}:${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
   });
 }

@@ -8,10 +8,7 @@
  * Needs root (port 88) and krb5-kdc, krb5-admin-server, krb5-user. Skips LOUDLY otherwise; fails under CI=true.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringToKey } from '../../src/crypto/index.js';
@@ -21,93 +18,25 @@ import { decodeKeytab, encodeKeytab, type KeytabEntryInput } from '../../src/for
 import { ccacheToKirbi, decodeKirbi, kirbiToCcache } from '../../src/formats/kirbi.js';
 import { parseKlistKeytab } from '../../src/formats/klist.js';
 import { toHex } from '../../src/wire/encoding.js';
-import { haveTool, klist, mitAsKlist, oursAsKlist } from '../formats/mit-tools.js';
+import { klist, mitAsKlist, oursAsKlist } from '../formats/mit-tools.js';
+import { createMitKdc, describeWithMitKdc, type MitKdc, type ToolOptions } from '../helpers/mit-kdc.js';
 
 const IP = '127.0.0.12';
 const REALM = 'CONTOSO.COM';
-const TOOLS = ['krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'kvno', 'klist'];
-
-function unavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not root (the KDC binds port 88)';
-  const missing = TOOLS.filter((t) => !haveTool(t));
-  if (missing.length) return `missing ${missing.join(', ')} (apt-get install krb5-kdc krb5-admin-server krb5-user)`;
-  return undefined;
-}
-
-const why = unavailable();
-if (why) {
-  process.stderr.write(`\n${'!'.repeat(78)}\n!!! MIT FILE INTEGRATION TESTS SKIPPED: ${why}\n${'!'.repeat(78)}\n`);
-  if (process.env.CI === 'true') {
-    describe('mit-files', () => {
-      it('must run under CI=true', () => assert.fail(`cannot run under CI=true: ${why}`));
-    });
-  } else {
-    describe('mit-files', () => {
-      it(`SKIPPED: ${why}`, { skip: why }, () => {});
-    });
-  }
-} else {
-  suite();
-}
+describeWithMitKdc('mit-files', suite);
 
 function suite(): void {
-  let dir = '';
-  let kdc: ChildProcess | undefined;
+  let k: MitKdc | undefined;
   let env: Record<string, string> = {};
 
-  /** Runs an MIT tool in our realm; throws with its stderr when it fails. */
-  const mit = (cmd: string, args: string[], opts: { input?: string; extraEnv?: Record<string, string> } = {}) => {
-    const r = spawnSync(cmd, args, {
-      encoding: 'utf8',
-      input: opts.input,
-      env: { ...process.env, ...env, ...opts.extraEnv },
-      timeout: 15_000,
-    });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} → ${r.status}: ${r.stderr}${r.stdout}`);
-    return r.stdout;
-  };
+  /** Runs an MIT tool in our realm; throws with its output when it fails. */
+  const mit = (cmd: string, args: string[], opts: ToolOptions = {}) => (k as MitKdc).mit(cmd, args, opts);
   const kadmin = (q: string) => mit('kadmin.local', ['-q', q]);
-  const file = (name: string) => path.join(dir, name);
+  const file = (name: string) => (k as MitKdc).file(name);
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'kerbscope-mit-files-'));
-    writeFileSync(
-      file('krb5.conf'),
-      `[libdefaults]
-    default_realm = ${REALM}
-    dns_lookup_kdc = false
-    dns_lookup_realm = false
-    dns_canonicalize_hostname = false
-    rdns = false
-    forwardable = true
-[realms]
-    ${REALM} = {
-        kdc = ${IP}:88
-    }
-`,
-    );
-    writeFileSync(
-      file('kdc.conf'),
-      `[kdcdefaults]
-    kdc_listen = ${IP}:88
-    kdc_tcp_listen = ${IP}:88
-[realms]
-    ${REALM} = {
-        database_name = ${file('principal')}
-        acl_file = ${file('kadm5.acl')}
-        key_stash_file = ${file('stash')}
-        max_life = 10h 0m 0s
-        max_renewable_life = 7d 0h 0m 0s
-        supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
-        default_principal_flags = +preauth
-    }
-[logging]
-    kdc = FILE:${file('kdc.log')}
-`,
-    );
-    writeFileSync(file('kadm5.acl'), '');
-    env = { KRB5_CONFIG: file('krb5.conf'), KRB5_KDC_PROFILE: file('kdc.conf'), TZ: 'UTC', LC_ALL: 'C' };
-    mit('kdb5_util', ['create', '-s', '-r', REALM, '-P', 'MasterKey-Test-Only1']);
+    k = createMitKdc({ ip: IP, name: 'mit-files' });
+    env = k.env;
     kadmin('addprinc -pw Passw0rd! john');
     kadmin('addprinc -randkey HTTP/files.contoso.com');
     kadmin('addprinc -randkey HTTP/other.contoso.com');
@@ -116,22 +45,12 @@ function suite(): void {
     kadmin('addprinc -pw Svc-Pass-2 svc/k300.contoso.com');
     kadmin('modprinc -kvno 300 svc/k300.contoso.com');
     kadmin(`ktadd -k ${file('http.keytab')} HTTP/files.contoso.com`);
-    kdc = spawn('krb5kdc', ['-n', '-P', file('krb5kdc.pid')], { env: { ...process.env, ...env }, stdio: 'ignore' });
-    await waitForPort(IP, 88, 5000);
+    await k.start();
     mit('kinit', ['john'], { input: 'Passw0rd!\n', extraEnv: { KRB5CCNAME: `FILE:${file('cc_john')}` } });
     mit('kvno', ['HTTP/files.contoso.com'], { extraEnv: { KRB5CCNAME: `FILE:${file('cc_john')}` } });
   });
 
-  after(() => {
-    if (kdc?.pid) {
-      try {
-        process.kill(kdc.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => k?.stop());
 
   const klistEnv = () => env;
 
@@ -267,23 +186,4 @@ function suite(): void {
   function mitAsKlistIn(f: string) {
     return mitAsKlist(f, env);
   }
-}
-
-function waitForPort(host: string, port: number, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const s = connect({ host, port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve();
-      });
-      s.once('error', () => {
-        s.destroy();
-        if (Date.now() > deadline) reject(new Error(`KDC did not listen on ${host}:${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
 }

@@ -139,6 +139,9 @@ async function captureStart(file: string, filter: string, iface = 'lo', netns?: 
       reject(new Error(`tshark exited ${code}: ${err}`));
     });
   });
+  // "Capturing on" is printed slightly before packets are really seen (RECIPES §6); without this pause the first
+  // exchange (here the TGS-REQ for cifs/) was occasionally missing from the capture.
+  await sleep(700);
   return {
     async stop() {
       await sleep(300); // let the last packets reach the ring buffer
