@@ -13,6 +13,7 @@ import { encodeNegotiateMessage } from '../../src/protocol/ntlm/index.js';
 import { toBase64 } from '../../src/wire/encoding.js';
 import { runCli } from '../helpers/cli.js';
 import { CORPUS, REPO_ROOT } from '../helpers/corpus.js';
+import { tsharkTimeIso } from '../helpers/tshark.js';
 
 const CLI = path.join(REPO_ROOT, 'dist/kerbscope.mjs');
 const S = (f: string) => path.join(REPO_ROOT, 'samples', f);
@@ -76,19 +77,8 @@ describe('kerbscope decode: the lab samples', () => {
     );
     const [cname, authtime, endtime] = dec[0] as string[];
     assert.equal(b.ticket.decrypted.client, `${cname?.split(',')[0]}@${realm}`);
-    // tshark prints "Nov 25, 2026 04:59:50.000000000 UTC"
-    const tsharkTime = (x: string | undefined) =>
-      new Date(
-        `${x
-          ?.split(',')
-          .slice(0, 2)
-          .join(',')
-          .replace(/\.\d+ UTC$/, '')} UTC`,
-      )
-        .toISOString()
-        .replace('.000Z', 'Z');
-    assert.equal(b.ticket.decrypted.authtime, tsharkTime(authtime));
-    assert.equal(b.ticket.decrypted.endtime, tsharkTime(endtime));
+    assert.equal(b.ticket.decrypted.authtime, tsharkTimeIso(authtime));
+    assert.equal(b.ticket.decrypted.endtime, tsharkTimeIso(endtime));
   });
 
   it('the 200’s AP-REP is decrypted with the session key learnt from the AP-REQ given with it', () => {

@@ -12,6 +12,7 @@ import { type InspectContext, inspectToken } from '../../src/inspect/token.js';
 import { evaluate } from '../../src/rules/index.js';
 import { fromHex } from '../../src/wire/encoding.js';
 import { corpusFile, corpusPath } from '../helpers/corpus.js';
+import { tsharkTimeIso } from '../helpers/tshark.js';
 
 const haveTshark = spawnSync('tshark', ['--version']).status === 0;
 const ctxWith = (keys: KeySet): InspectContext => ({ keys, sessionKeys: [], options: {} });
@@ -73,16 +74,7 @@ describe('inspectToken on real captures, against tshark', () => {
     assert.equal(v.ticket.kvno, Number(kvno));
     assert.equal(v.ticket.decryption.status, 'decrypted');
     assert.equal(v.ticket.decrypted.client, `${cname?.split(',')[0]}@${crealm?.split(',')[0]}`);
-    const tsharkTime = new Date(
-      `${authtime
-        ?.split(',')
-        .slice(0, 2)
-        .join(',')
-        .replace(/\.\d+ UTC$/, '')} UTC`,
-    )
-      .toISOString()
-      .replace('.000Z', 'Z');
-    assert.equal(v.ticket.decrypted.authtime, tsharkTime);
+    assert.equal(v.ticket.decrypted.authtime, tsharkTimeIso(authtime));
     assert.equal(v.authenticator.decryption, 'decrypted');
     assert.equal(v.pac.signatures.server, 'valid');
     assert.ok(v.pac.logonInfo.groupCount > 100, 'this user is in 126 groups');

@@ -18,8 +18,8 @@ import {
   sequenceOf,
   uint32,
 } from '../../src/wire/asn1.js';
-import { DecodeError } from '../../src/wire/errors.js';
 import { fromBase64, fromHex, toBase64, toHex } from '../../src/wire/encoding.js';
+import { DecodeError } from '../../src/wire/errors.js';
 import { ByteReader } from '../../src/wire/reader.js';
 import { roundTrip } from '../helpers/roundtrip.js';
 
@@ -27,7 +27,12 @@ const PrincipalName = sequence('PrincipalName', { nameType: field(0, int32), nam
 const EncryptedData = sequence('EncryptedData', { etype: field(0, int32), kvno: optional(1, uint32), cipher: field(2, octetString) });
 const Ticket = application(
   1,
-  sequence('Ticket', { tktVno: field(0, int32), realm: field(1, kerberosString), sname: field(2, PrincipalName), encPart: field(3, EncryptedData) }),
+  sequence('Ticket', {
+    tktVno: field(0, int32),
+    realm: field(1, kerberosString),
+    sname: field(2, PrincipalName),
+    encPart: field(3, EncryptedData),
+  }),
 );
 
 describe('DER primitives (X.690)', () => {
@@ -62,39 +67,65 @@ describe('DER primitives (X.690)', () => {
   });
 
   it('round-trips a Ticket, also at a non-zero offset', () => {
-    const t = { tktVno: 5, realm: 'CONTOSO.COM', sname: { nameType: 2, nameString: ['HTTP', 'iisserver.contoso.com'] }, encPart: { etype: 18, kvno: 2, cipher: Uint8Array.of(1, 2, 3) } };
-    const der = roundTrip((v: typeof t) => encodeDer(Ticket, v), (b) => decodeDer(Ticket, b) as typeof t, t);
+    const t = {
+      tktVno: 5,
+      realm: 'CONTOSO.COM',
+      sname: { nameType: 2, nameString: ['HTTP', 'iisserver.contoso.com'] },
+      encPart: { etype: 18, kvno: 2, cipher: Uint8Array.of(1, 2, 3) },
+    };
+    const der = roundTrip(
+      (v: typeof t) => encodeDer(Ticket, v),
+      (b) => decodeDer(Ticket, b) as typeof t,
+      t,
+    );
     assert.equal(der[0], 0x61);
   });
 });
 
 describe('DER errors name the field and the offset', () => {
-  const der = encodeDer(Ticket, { tktVno: 5, realm: 'R', sname: { nameType: 1, nameString: ['a'] }, encPart: { etype: 18, cipher: new Uint8Array(4) } });
+  const der = encodeDer(Ticket, {
+    tktVno: 5,
+    realm: 'R',
+    sname: { nameType: 1, nameString: ['a'] },
+    encPart: { etype: 18, cipher: new Uint8Array(4) },
+  });
 
   it('truncation', () => {
-    assert.throws(() => decodeDer(Ticket, der.subarray(0, der.length - 1)), (e: unknown) => {
-      assert.ok(e instanceof DecodeError);
-      assert.equal(e.code, 'ERR_TRUNCATED');
-      assert.equal(e.offset, 1);
-      return true;
-    });
+    assert.throws(
+      () => decodeDer(Ticket, der.subarray(0, der.length - 1)),
+      (e: unknown) => {
+        assert.ok(e instanceof DecodeError);
+        assert.equal(e.code, 'ERR_TRUNCATED');
+        assert.equal(e.offset, 1);
+        return true;
+      },
+    );
   });
 
   it('a wrong inner type names the field path', () => {
-    const bad = encodeDer(
-      application(1, sequence('Ticket', { tktVno: field(0, int32), realm: field(1, int32) })),
-      { tktVno: 5, realm: 7 } as never,
+    const bad = encodeDer(application(1, sequence('Ticket', { tktVno: field(0, int32), realm: field(1, int32) })), {
+      tktVno: 5,
+      realm: 7,
+    } as never);
+    assert.throws(
+      () => decodeDer(Ticket, bad),
+      (e: unknown) => e instanceof DecodeError && e.code === 'ERR_BAD_TAG' && e.field === 'realm',
     );
-    assert.throws(() => decodeDer(Ticket, bad), (e: unknown) => e instanceof DecodeError && e.code === 'ERR_BAD_TAG' && e.field === 'realm');
   });
 
   it('a missing required field', () => {
     const bad = encodeDer(application(1, sequence('Ticket', { tktVno: field(0, int32) })), { tktVno: 5 });
-    assert.throws(() => decodeDer(Ticket, bad), (e: unknown) => e instanceof DecodeError && e.field === 'realm' && /missing/.test(e.message));
+    assert.throws(
+      () => decodeDer(Ticket, bad),
+      (e: unknown) => e instanceof DecodeError && e.field === 'realm' && /missing/.test(e.message),
+    );
   });
 
   it('indefinite lengths are refused', () => {
-    assert.throws(() => decodeDer(Ticket, fromHex('6180') as Uint8Array), (e: unknown) => e instanceof DecodeError && e.code === 'ERR_BAD_LENGTH');
+    assert.throws(
+      () => decodeDer(Ticket, fromHex('6180') as Uint8Array),
+      (e: unknown) => e instanceof DecodeError && e.code === 'ERR_BAD_LENGTH',
+    );
   });
 
   it('random bytes and mutations only ever raise DecodeError', () => {
