@@ -1,4 +1,7 @@
 import type { DecodeError } from '../wire/errors.js';
+import type { NetworkFact } from './network.js';
+
+export type { NetworkFact } from './network.js';
 
 /**
  * Facts: what was observed, and where. A fact never judges; the rulebook (src/rules) turns facts into findings.
@@ -12,9 +15,18 @@ export interface Where {
   label: string;
   /** Byte offset inside that evidence, when it is about a place in a token. */
   offset?: number;
+  /** Structured references, so reports can link and scripts can match: a capture frame, an event record, a live step. */
+  frame?: number;
+  record?: number;
+  step?: string;
+  /** When it was observed (capture time, event time, live time). */
+  time?: Date;
 }
 
-export type Fact =
+export type Fact = CoreFact | NetworkFact;
+
+/** Facts about tokens and files (decode) that every source can also produce. */
+export type CoreFact =
   /** An HTTP authentication header (challenge or credentials). */
   | { kind: 'auth-header'; where: Where; direction: 'request' | 'response' | undefined; scheme: string; hasToken: boolean }
   /** A token that carried NTLMSSP; `viaNegotiate`: it came in a Negotiate header or SPNEGO (the fallback sign). */

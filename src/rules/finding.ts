@@ -36,12 +36,23 @@ export interface Finding {
   evidence: string[];
   /** What to do, most likely first; commands are written as the admin would type them. */
   fix: string[];
+  /** How many times the cause was seen (merged occurrences: event records, frames, tokens); absent = once. */
+  count?: number;
+  /** First and last time the cause was seen (ISO 8601), when the evidence has times (captures, event logs). */
+  firstSeen?: string;
+  lastSeen?: string;
+  /** Structured references to the evidence (frames, records, steps), beside the human `evidence` lines. */
+  refs?: { frame?: number; record?: number; step?: string; label?: string }[];
+  /** Set when another finding explains this one (its id): this one is a consequence, ranked after it. */
+  explainedBy?: string;
 }
 
 export interface Rule {
   id: string;
   step: Step;
   evaluate(facts: readonly Fact[]): Finding[];
+  /** Finding ids this rule's findings explain (a dropped KDC port explains the missing TGT): those rank after it. */
+  explains?: readonly string[];
 }
 
 export function spnOf(sname: readonly string[], realm?: string): string {
