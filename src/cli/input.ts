@@ -19,16 +19,32 @@ export function readFileEvidence(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
+const HEADER_START = /^(proxy-)?(authorization|www-authenticate|proxy-authenticate)\s*:/i;
+
 /**
- * Positional arguments → evidence. Files are read; `-` is stdin; anything else is text (several words are joined,
- * so an unquoted `Authorization: Negotiate YII...` still works).
+ * An argument that names a file rather than holding a token: an absolute or relative path, or a name with an
+ * extension (base64 and hex never contain a '.'), with no whitespace.
+ */
+export function looksLikePath(p: string): boolean {
+  if (/\s/.test(p) || p.length > 4096) return false;
+  if (/^(\/|\.\.?[/\\]|~[/\\]|[A-Za-z]:[/\\])/.test(p)) return true;
+  return /\.[A-Za-z0-9]{1,10}$/.test(p) && !/^[A-Za-z0-9+/=_-]+$/.test(p);
+}
+
+/**
+ * Positional arguments → evidence. Files are read; `-` is stdin; anything else is text. Each argument that holds a
+ * whole line (it has spaces: it was quoted) or starts a header (`Authorization:`) begins a line of its own, so
+ * `decode 'Authorization: ...' 'WWW-Authenticate: ...'` is two headers; the words of an unquoted
+ * `Authorization: Negotiate YII...` are joined back into one line.
  */
 export async function gatherEvidence(positionals: string[], io: Io, stdinTaken: boolean): Promise<Evidence[]> {
   const out: Evidence[] = [];
-  const words: string[] = [];
+  const lines: string[] = [];
+  let joining = false;
   const flushWords = () => {
-    if (words.length) out.push({ label: `argument${out.length ? ` ${out.length + 1}` : ''}`, text: words.join(' ') });
-    words.length = 0;
+    if (lines.length) out.push({ label: `argument${out.length ? ` ${out.length + 1}` : ''}`, text: lines.join('\n') });
+    lines.length = 0;
+    joining = false;
   };
   if (positionals.length === 0) positionals = ['-'];
   for (const p of positionals) {
@@ -45,7 +61,15 @@ export async function gatherEvidence(positionals: string[], io: Io, stdinTaken: 
         if (e instanceof UsageError) throw e;
         throw new UsageError(`${p}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
-    } else words.push(p);
+    } else if (looksLikePath(p)) {
+      throw new UsageError(`${p}: no such file`);
+    } else if (/\s/.test(p)) {
+      lines.push(p);
+      joining = false;
+    } else if (HEADER_START.test(p) || !joining || !lines.length) {
+      lines.push(p);
+      joining = true;
+    } else lines[lines.length - 1] += ` ${p}`;
   }
   flushWords();
   return out;

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type Command, EXIT, helpText, type Io, UsageError } from './command.js';
+import { escapeText } from '../report/escape.js';
 import { commands } from './commands/index.js';
 
 declare const __KERBSCOPE_VERSION__: string | undefined;
@@ -66,7 +67,8 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
     return await cmd.run(values as Record<string, unknown>, positionals, io);
   } catch (e) {
     if (process.env.KERBSCOPE_DEBUG) io.err(String((e as Error)?.stack ?? e));
-    const msg = e instanceof Error ? e.message : String(e);
+    // messages can quote evidence (a file name, a principal): escaped like every other text output
+    const msg = escapeText(e instanceof Error ? e.message : String(e));
     if (e instanceof UsageError || (e as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
       io.err(`kerbscope ${cmd.name}: ${msg} (see kerbscope ${cmd.name} --help)`);
     } else {

@@ -137,9 +137,15 @@ export function principalEquals(a: Principal, b: Principal): boolean {
   return a.realm === b.realm && a.components.length === b.components.length && a.components.every((c, i) => c === b.components[i]);
 }
 
-/** A key shown without its value: "<32 bytes hidden>". Keys are secrets: display and JSON use this by default. */
-export function maskKey(key: Uint8Array): string {
-  return `<${key.length} bytes hidden>`;
+/**
+ * The one spelling of a masked secret, in every command's text and JSON (keys, session keys, subkeys, NTLM session
+ * keys). Lengths, when useful, are separate fields.
+ */
+export const MASKED = '(masked)';
+
+/** A key shown without its value. Keys are secrets: display and JSON use this by default. */
+export function maskKey(_key: Uint8Array): string {
+  return MASKED;
 }
 
 /** The key as hex when secrets are asked for, otherwise masked. */

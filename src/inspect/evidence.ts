@@ -23,7 +23,9 @@ import { DecodeError } from '../wire/errors.js';
 import type { KeySet } from './keys.js';
 import { decryptTicket, ticketDecryptFact } from './ticket.js';
 import { type InputInfo, type InspectContext, inspectKrb5Bytes, inspectToken, type TokenView } from './token.js';
-import { iso, type ViewOptions } from './view.js';
+import { MASKED } from '../formats/common.js';
+import type { CcacheItem, CredentialView, ItemView, KeytabItem } from './model.js';
+import { iso, keyView, type ViewOptions } from './view.js';
 
 export interface Evidence {
   /** "input 1", "file token.txt", "stdin". */
@@ -33,7 +35,7 @@ export interface Evidence {
   text?: string;
 }
 
-export type ItemView = Record<string, unknown> & { kind: string; input: InputInfo | { label: string } };
+export type { ItemView } from './model.js';
 
 export interface EvidenceResult {
   items: ItemView[];
@@ -201,7 +203,7 @@ function inspectBinary(bytes: Uint8Array, input: InputInfo, ctx: InspectContext,
   }
 }
 
-function keytabView(kt: Keytab, input: InputInfo, facts: Fact[], options: ViewOptions): ItemView {
+function keytabView(kt: Keytab, input: InputInfo, facts: Fact[], options: ViewOptions): KeytabItem {
   for (const e of kt.errors) facts.push(decodeErrorFact({ label: input.label, offset: e.offset }, e.error));
   return {
     kind: 'keytab',
@@ -214,23 +216,21 @@ function keytabView(kt: Keytab, input: InputInfo, facts: Fact[], options: ViewOp
       enctype: e.enctype,
       enctypeName: enctypeName(e.enctype),
       timestamp: iso(e.timestamp),
-      key: options.showSecrets ? toHex(e.key) : `(masked, ${e.key.length} bytes)`,
+      key: options.showSecrets ? toHex(e.key) : MASKED,
     })),
     errors: kt.errors.map((e) => ({ offset: e.offset, message: e.error.message })),
   };
 }
 
-function credentialsView(creds: readonly CcacheCredential[], ctx: InspectContext, facts: Fact[], label: string): Record<string, unknown>[] {
+function credentialsView(creds: readonly CcacheCredential[], ctx: InspectContext, facts: Fact[], label: string): CredentialView[] {
   return creds.map((c, i) => {
     if (c.kind === 'config')
       return { kind: 'config', key: c.config?.key, principal: c.config?.principal, value: c.config?.text ?? toHex(c.ticket) };
-    const v: Record<string, unknown> = {
+    const v: Extract<CredentialView, { kind: 'ticket' }> = {
       kind: 'ticket',
       client: principalToString(c.client),
       server: principalToString(c.server),
-      sessionKey: ctx.options.showSecrets
-        ? { enctype: c.key.enctype, enctypeName: enctypeName(c.key.enctype), value: toHex(c.key.value) }
-        : { enctype: c.key.enctype, enctypeName: enctypeName(c.key.enctype), value: '(masked)' },
+      sessionKey: keyView({ keytype: c.key.enctype, keyvalue: c.key.value }, ctx.options),
       authtime: iso(c.authtime),
       starttime: iso(c.starttime),
       endtime: iso(c.endtime),
@@ -267,7 +267,7 @@ function credentialsView(creds: readonly CcacheCredential[], ctx: InspectContext
   });
 }
 
-function ccacheView(cc: Ccache, input: InputInfo, ctx: InspectContext, facts: Fact[]): ItemView {
+function ccacheView(cc: Ccache, input: InputInfo, ctx: InspectContext, facts: Fact[]): CcacheItem {
   for (const e of cc.errors) facts.push(decodeErrorFact({ label: input.label, offset: e.offset }, e.error));
   return {
     kind: 'ccache',
@@ -298,7 +298,7 @@ function inspectKlist(text: string, label: string, out: EvidenceResult): void {
       flags: c.ticketFlags,
       endtime: c.endtime,
     });
-    return {
+    const view: CredentialView = {
       kind: 'ticket',
       client: c.client ? principalToString(c.client) : undefined,
       server,
@@ -311,6 +311,7 @@ function inspectKlist(text: string, label: string, out: EvidenceResult): void {
       flags: c.ticketFlags !== undefined ? formatTicketFlags(c.ticketFlags) : undefined,
       klistFlags: c.flagLetters,
     };
+    return view;
   });
   out.items.push({
     kind: 'klist',

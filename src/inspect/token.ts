@@ -29,24 +29,24 @@ import { toHex } from '../wire/encoding.js';
 import { DecodeError } from '../wire/errors.js';
 import type { KeySet } from './keys.js';
 import { decryptApRep, decryptAsRep, decryptAuthenticator, decryptTicket, inspectPac, ticketDecryptFact } from './ticket.js';
+import type {
+  ApRepView,
+  AuthenticatorView,
+  AvPairView,
+  ErrorView,
+  InputInfo,
+  KdcRepView,
+  KdcReqView,
+  KrbErrorView,
+  LayerView,
+  NtlmView,
+  PacView,
+  SpnegoView,
+  TicketView,
+  TokenView,
+} from './model.js';
+import { MASKED } from '../formats/common.js';
 import { hexFlags, iso, keyView, type ViewOptions } from './view.js';
-
-export interface InputInfo {
-  /** "input 1", "frame 12" ... */
-  label: string;
-  header?: string;
-  scheme?: string;
-  direction?: 'request' | 'response';
-  encoding: 'base64' | 'hex' | 'binary' | 'text';
-  bytes: number;
-}
-
-export interface ErrorView {
-  code: string;
-  message: string;
-  field?: string;
-  offset?: number;
-}
 
 /** Session keys learnt from decrypted AP-REQs, so a later AP-REP in the same input can be opened. */
 export interface InspectContext {
@@ -55,11 +55,7 @@ export interface InspectContext {
   options: ViewOptions;
 }
 
-export type TokenView = Record<string, unknown> & {
-  input: InputInfo;
-  mechanism: string;
-  decodeErrors: ErrorView[];
-};
+export type { ErrorView, InputInfo, TokenView } from './model.js';
 
 function errView(e: DecodeError): ErrorView {
   const v: ErrorView = { code: e.code, message: e.message };
@@ -73,14 +69,14 @@ function principal(n: { nameString: string[] } | undefined, realm?: string): str
   return realm ? `${n.nameString.join('/')}@${realm}` : n.nameString.join('/');
 }
 
-function layerView(l: GssLayer): Record<string, unknown> {
-  const v: Record<string, unknown> = { kind: l.kind, offset: l.offset, length: l.length };
+function layerView(l: GssLayer): LayerView {
+  const v: LayerView = { kind: l.kind, offset: l.offset, length: l.length };
   if (l.kind === 'gss-framing') v.mech = `${l.mechName} (${l.thisMech})`;
   if (l.kind === 'krb5') v.tokId = l.token.tokIdName ?? `0x${l.token.tokId.toString(16)}`;
   return v;
 }
 
-function spnegoView(g: GssTokenResult): Record<string, unknown> | undefined {
+function spnegoView(g: GssTokenResult): SpnegoView | undefined {
   const t = g.spnego;
   if (!t) return undefined;
   if (t.type === 'negTokenInit') {
@@ -105,7 +101,7 @@ function spnegoView(g: GssTokenResult): Record<string, unknown> | undefined {
 }
 
 /** AV_PAIRs (MS-NLMP §2.2.2.1) as name → readable value. */
-function avPairsView(pairs: readonly AvPair[] | undefined): { name: string | number; value: unknown }[] | undefined {
+function avPairsView(pairs: readonly AvPair[] | undefined): AvPairView[] | undefined {
   return pairs
     ?.filter((p) => p.name !== 'MsvAvEOL')
     .map((p) => ({
@@ -118,8 +114,8 @@ function avPairsView(pairs: readonly AvPair[] | undefined): { name: string | num
     }));
 }
 
-function ntlmView(m: NtlmMessage, o: ViewOptions): Record<string, unknown> {
-  const base: Record<string, unknown> = {
+function ntlmView(m: NtlmMessage, o: ViewOptions): NtlmView {
+  const base: NtlmView = {
     messageType: m.messageType,
     messageName: ['', 'NEGOTIATE', 'CHALLENGE', 'AUTHENTICATE'][m.messageType],
     negotiateFlags: hexFlags(m.negotiateFlags),
@@ -151,7 +147,7 @@ function ntlmView(m: NtlmMessage, o: ViewOptions): Record<string, unknown> {
     if (m.encryptedRandomSessionKey)
       base.encryptedRandomSessionKey = o.showSecrets
         ? toHex(m.encryptedRandomSessionKey.reveal())
-        : `(masked, ${m.encryptedRandomSessionKey.length} bytes)`;
+        : MASKED;
   }
   return base;
 }
@@ -239,7 +235,7 @@ function inspectKrb5(
       break;
     case 'AP-REP': {
       const enc = m.message.encPart;
-      const ap: Record<string, unknown> = { enctype: enc.etype, enctypeName: enctypeName(enc.etype), encPartLength: enc.cipher.length };
+      const ap: ApRepView = { enctype: enc.etype, enctypeName: enctypeName(enc.etype), encPartLength: enc.cipher.length, decrypted: '' };
       const part = decryptApRep(enc, ctx.sessionKeys);
       if (part) {
         ap.decrypted = {
@@ -285,7 +281,7 @@ function inspectKrb5(
         if (ctx.keys.entries.length) {
           // the TGT needs the krbtgt key (a keytab); the user's password does not open it
           const t = decryptTicket(m.message.ticket, ctx.keys);
-          const tv = rep.ticket as Record<string, unknown>;
+          const tv = rep.ticket;
           tv.decryption = { status: t.status, detail: t.detail };
           if (t.encPart)
             tv.decrypted = {
@@ -318,7 +314,7 @@ function inspectKrb5(
   }
 }
 
-function kdcReqView(r: KdcReq): Record<string, unknown> {
+function kdcReqView(r: KdcReq): KdcReqView {
   const b = r.reqBody;
   return {
     realm: b.realm,
@@ -331,7 +327,7 @@ function kdcReqView(r: KdcReq): Record<string, unknown> {
   };
 }
 
-function kdcRepView(r: KdcRep): Record<string, unknown> {
+function kdcRepView(r: KdcRep): KdcRepView {
   return {
     crealm: r.crealm,
     cname: r.cname.nameString,
@@ -350,7 +346,7 @@ function kdcRepView(r: KdcRep): Record<string, unknown> {
 function inspectKrbError(e: KrbError, input: InputInfo, where: Where, view: TokenView, facts: Fact[]): void {
   const d = describeKrbError(e);
   const info = krbErrorInfo(e.errorCode);
-  const err: Record<string, unknown> = {
+  const err: KrbErrorView = {
     code: e.errorCode,
     name: d.name,
     meaning: d.meaning,
@@ -417,11 +413,11 @@ function inspectApReq(
   ctx: InspectContext,
 ): void {
   const t = ap.ticket;
-  const ticket: Record<string, unknown> = {
+  const ticket: TicketView = {
+    spn: principal(t.sname, t.realm) ?? '',
     realm: t.realm,
     sname: t.sname.nameString,
     snameType: t.sname.nameType,
-    spn: principal(t.sname, t.realm),
     enctype: t.encPart.etype,
     enctypeName: enctypeName(t.encPart.etype),
     kvno: t.encPart.kvno,
@@ -463,7 +459,7 @@ function inspectApReq(
   ctx.sessionKeys.push({ enctype: part.key.keytype, key: part.key.keyvalue });
   const pac = inspectPac(part, dec.key);
   if (pac) {
-    const pv: Record<string, unknown> = { size: pac.size };
+    const pv: PacView = { size: pac.size };
     if (pac.error) {
       pv.error = errView(pac.error);
       view.decodeErrors.push(errView(pac.error));
@@ -499,7 +495,7 @@ function inspectApReq(
         logonServer: li.logonServer,
         userId: li.userId,
         primaryGroupId: li.primaryGroupId,
-        userSid: sids.userSid,
+        userSid: sids.userSid ?? undefined,
         groupCount: li.groupIds.length,
         groupRids: li.groupIds.map((g) => g.relativeId),
         extraSids: li.extraSids.map((s) => s.sid),
@@ -525,7 +521,7 @@ function inspectApReq(
     view.pac = pv;
   }
   const a = decryptAuthenticator(ap, part);
-  const av: Record<string, unknown> = { ...(view.authenticator as object), decryption: a.status, detail: a.detail };
+  const av: AuthenticatorView = { ...(view.authenticator as AuthenticatorView), decryption: a.status, detail: a.detail };
   if (a.authenticator) {
     const x = a.authenticator;
     av.client = principal(x.cname, x.crealm);

@@ -1,23 +1,23 @@
 /** Small helpers that turn decoded values into JSON-friendly views (secrets masked unless asked). */
 import { enctypeName } from '../crypto/index.js';
 import { toHex } from '../wire/encoding.js';
+import { MASKED } from '../formats/common.js';
+import type { KeyView } from './model.js';
+
+export type { KeyView } from './model.js';
 
 export interface ViewOptions {
   showSecrets?: boolean;
 }
 
-export interface KeyView {
-  enctype: number;
-  enctypeName: string;
-  length: number;
-  /** Hex of the key, only with --show-secrets. */
-  value?: string;
-}
-
+/** A key as shown: its enctype and length; the value in hex with --show-secrets, else the one masked spelling. */
 export function keyView(k: { keytype: number; keyvalue: Uint8Array }, o: ViewOptions): KeyView {
-  const v: KeyView = { enctype: k.keytype, enctypeName: enctypeName(k.keytype), length: k.keyvalue.length };
-  if (o.showSecrets) v.value = toHex(k.keyvalue);
-  return v;
+  return {
+    enctype: k.keytype,
+    enctypeName: enctypeName(k.keytype),
+    length: k.keyvalue.length,
+    value: o.showSecrets ? toHex(k.keyvalue) : MASKED,
+  };
 }
 
 export function iso(d: Date | undefined): string | undefined {

@@ -1,5 +1,6 @@
 /** Findings as text, in the walk-through's order. Rendering only. */
 import { type Finding, STEPS } from '../rules/finding.js';
+import { escapeText } from './escape.js';
 
 const MARK = { error: '✗', warning: '!', info: 'i' } as const;
 
@@ -12,11 +13,14 @@ export function renderFindings(findings: readonly Finding[]): string {
       step = f.step;
       lines.push(`  ${STEPS[f.step]}`);
     }
-    lines.push(`    ${MARK[f.severity]} [${f.severity}] ${f.title}  (${f.id})`);
-    lines.push(...wrap(f.explanation, 8));
-    for (const e of f.evidence) lines.push(`        evidence: ${e}`);
+    const count = f.count && f.count > 1 ? `  ×${f.count}` : '';
+    lines.push(`    ${MARK[f.severity]} [${f.severity}] ${escapeText(f.title)}  (${escapeText(f.id)})${count}`);
+    if (f.explainedBy) lines.push(`        (a consequence of ${escapeText(f.explainedBy)} above)`);
+    lines.push(...wrap(escapeText(f.explanation), 8));
+    if (f.firstSeen) lines.push(`        seen: ${escapeText(f.firstSeen)}${f.lastSeen && f.lastSeen !== f.firstSeen ? ` … ${escapeText(f.lastSeen)}` : ''}`);
+    for (const e of f.evidence) lines.push(`        evidence: ${escapeText(e)}`);
     f.fix.forEach((x, i) => {
-      lines.push(`        ${i === 0 ? 'fix:' : '    '} ${x}`);
+      lines.push(`        ${i === 0 ? 'fix:' : '    '} ${escapeText(x)}`);
     });
   }
   return `${lines.join('\n')}\n`;

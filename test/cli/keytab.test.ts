@@ -151,8 +151,8 @@ describe('kerbscope keytab add → list', () => {
     assert.deepEqual(
       j.entries.map((e) => [e.principal, e.kvno, e.enctype, e.enctypeName, e.key]),
       [
-        [USER, 1, 18, 'aes256-cts-hmac-sha1-96', '<32 bytes hidden>'],
-        [USER, 1, 17, 'aes128-cts-hmac-sha1-96', '<16 bytes hidden>'],
+        [USER, 1, 18, 'aes256-cts-hmac-sha1-96', '(masked)'],
+        [USER, 1, 17, 'aes128-cts-hmac-sha1-96', '(masked)'],
       ],
     );
     for (const e of j.entries) {
@@ -395,7 +395,7 @@ describe('kerbscope keytab add: appending', () => {
     assert.deepEqual(r.json.salt, { salt: 'TEST.GOKRB5testuser1', rule: 'ad-user-sam', explanation: r.json.salt.explanation });
     assert.deepEqual(
       r.json.added.map((e: Record<string, unknown>) => [e.principal, e.kvno, e.enctype, e.key]),
-      [[USER, 1, 18, '<32 bytes hidden>']],
+      [[USER, 1, 18, '(masked)']],
     );
   });
 });

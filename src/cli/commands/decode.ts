@@ -3,6 +3,7 @@ import { decodeKeytab } from '../../formats/index.js';
 import { inspectEvidence } from '../../inspect/evidence.js';
 import { KeySet } from '../../inspect/keys.js';
 import { renderItem } from '../../report/decode-text.js';
+import { escapeText } from '../../report/escape.js';
 import { renderFindings } from '../../report/findings-text.js';
 import { renderJson } from '../../report/json.js';
 import { evaluate } from '../../rules/index.js';
@@ -60,20 +61,19 @@ export const decodeCommand: Command = {
     const evidence = await gatherEvidence(positionals, io, Boolean(values['password-stdin']));
     const result = inspectEvidence(evidence, keys, { showSecrets: Boolean(values['show-secrets']) });
     if (result.items.length === 0) {
-      io.err(`kerbscope decode: ${result.unusable[0] ?? 'nothing to decode'}`);
+      io.err(`kerbscope decode: ${escapeText(result.unusable[0] ?? 'nothing to decode')}`);
       return EXIT.UNUSABLE;
     }
     const findings = evaluate(result.facts);
     const problems = findings.filter((f) => f.severity !== 'info').length > 0 || result.unusable.length > 0;
     if (values.json) {
-      const body =
-        result.items.length === 1
-          ? { ...result.items[0], problems: findings, ...(result.unusable.length ? { unusable: result.unusable } : {}) }
-          : { items: result.items, problems: findings, ...(result.unusable.length ? { unusable: result.unusable } : {}) };
+      // `problems` is the original name of the findings list (kept: scripts read it); `findings` is every command's name.
+      const tail = { problems: findings, findings, ...(result.unusable.length ? { unusable: result.unusable } : {}) };
+      const body = result.items.length === 1 ? { schemaVersion: 1, ...result.items[0], ...tail } : { schemaVersion: 1, items: result.items, ...tail };
       io.out(renderJson(body));
     } else {
       io.out(result.items.map(renderItem).join('\n'));
-      for (const u of result.unusable) io.out(`Not decoded: ${u}\n`);
+      for (const u of result.unusable) io.out(`Not decoded: ${escapeText(u)}\n`);
       io.out(`\n${renderFindings(findings)}`);
     }
     return problems ? EXIT.PROBLEMS : EXIT.OK;
