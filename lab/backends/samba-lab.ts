@@ -1,7 +1,7 @@
 // The Samba AD DC backend: the DC (samba.ts) in the server namespace at 10.201.0.10, provisioned once under
-// $KERBSCOPE_LAB_DIR/samba-dc and reused by every run, plus the same Apache vhosts as the MIT backend with keytabs
+// $KERBSCOPE_LAB_DIR/samba-dc-ID, restored to its pristine copy (provision + the lab's base) at every up, plus the same Apache vhosts as the MIT backend with keytabs
 // exported from the DC. Samba's internal DNS is the lab DNS.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Apache, apacheRestart, apacheUp, type Vhost, writeNtlmUsers } from '../apache.js';
 import type { Janitor } from '../janitor.js';
@@ -38,6 +38,11 @@ async function keytabOnce(m: SambaModule, dc: SambaDc, spn: string, file: string
   return file;
 }
 
+/** Tag of the pristine copy that holds the lab's base state (SPNs, DNS records) on top of a given provision. */
+function baseTag(provisionedAt: string): string {
+  return `lab-base-v1 ${provisionedAt}`;
+}
+
 export async function sambaLabUp(
   dir: string,
   id: string,
@@ -47,32 +52,33 @@ export async function sambaLabUp(
   const m = await loadSamba();
   const dcDir = sambaDcDir(id);
   mkdirSync(dcDir, { recursive: true });
-  const dc = await m.sambaUp({ dir: dcDir, ip: IP.dc, netns: net.server });
+  // every up starts from the pristine copy (samba.ts): whatever an earlier run changed and did not undo is gone
+  let dc = await m.sambaUp({ dir: dcDir, ip: IP.dc, netns: net.server });
   janitor.add({ kind: 'pid', pid: dc.pid, name: 'samba', group: true });
   const confDir = join(dir, 'conf');
   mkdirSync(confDir, { recursive: true });
   const krb5 = writeClientConfs(confDir, IP.dc);
-  const partial = { net } as LabEnv;
-  await ensureSambaDns(partial, m, dc, [
-    ...Object.entries(WEB_HOSTS).map(([name, ip]) => ({ name, type: 'A' as const, data: ip })),
-    ...Object.entries(WEB_CNAMES).map(([name, t]) => ({ name, type: 'CNAME' as const, data: t })),
-  ]);
-  // SPNs and keytabs are made once per provision: samba.ts re-provisions the same directory when the address or
-  // namespace changed, so the cache is keyed by the provision's timestamp
+  // SPNs, DNS records and keytabs are made once per provision; the DC state then becomes the pristine copy that each
+  // later up restores, so they are in place from the start (samba.ts re-provisions the directory when the address or
+  // namespace changed: the tag names the provision)
   const ktDir = join(dcDir, 'lab-keytabs');
   const provisionedAt = provisionId(dcDir);
-  const marker = join(ktDir, 'provision');
-  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== provisionedAt) {
+  const tag = baseTag(provisionedAt);
+  if ((await m.sambaPristineTag(dcDir)) !== tag) {
     rmSync(ktDir, { recursive: true, force: true });
     mkdirSync(ktDir, { recursive: true });
-    for (const [spn, account] of BASE_SPNS) {
-      try {
-        await m.addSpn(dc, spn, account);
-      } catch {
-        /* already there */
-      }
-    }
-    writeFileSync(marker, provisionedAt);
+    const partial = { net } as LabEnv;
+    await ensureSambaDns(partial, m, dc, [
+      ...Object.entries(WEB_HOSTS).map(([name, ip]) => ({ name, type: 'A' as const, data: ip })),
+      ...Object.entries(WEB_CNAMES).map(([name, t]) => ({ name, type: 'CNAME' as const, data: t })),
+    ]);
+    for (const [spn, account] of BASE_SPNS) await m.addSpn(dc, spn, account);
+    // the base state is saved only while samba is stopped (a running DC's tdb files may be torn)
+    await m.sambaDown(dc);
+    janitor.forget((r) => r.kind === 'pid' && r.pid === dc.pid);
+    await m.sambaSavePristine(dcDir, tag);
+    dc = await m.sambaUp({ dir: dcDir, ip: IP.dc, netns: net.server, reset: false });
+    janitor.add({ kind: 'pid', pid: dc.pid, name: 'samba', group: true });
   }
   const http = await keytabOnce(m, dc, 'HTTP/iisserver.contoso.com', join(ktDir, 'http.keytab'));
   const small = await keytabOnce(m, dc, 'HTTP/websmall.contoso.com', join(ktDir, 'websmall.keytab'));

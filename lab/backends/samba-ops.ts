@@ -1,7 +1,6 @@
 // Scenario injections for the Samba backend, built from the DC primitives in samba.ts. Every injection returns
-// its undo, so one provisioned DC serves the whole catalogue; they are written to be re-runnable on a DC that a
-// previous (possibly interrupted) run already changed.
-import { existsSync, writeFileSync } from 'node:fs';
+// its undo, so one provisioned DC serves the whole catalogue on one base; between ups samba.ts restores the DC's
+// pristine copy, and they are still written to be re-runnable on a DC that an earlier scenario changed.
 import { join } from 'node:path';
 import { installKeytab } from '../apache.js';
 import { must, run } from '../proc.js';
@@ -150,12 +149,8 @@ export function sambaOps(env: LabEnv): SambaOps {
     bigTokenUser: (name) =>
       withMod(async (m, dc) => {
         await ensureUser(m, dc, name);
-        // once per provision (the lab-keytabs dir is recreated when samba.ts re-provisions)
-        const marker = join(dc.dir, 'lab-keytabs', `${name}.groups-done`); // wiped with a re-provision
-        if (!existsSync(marker)) {
-          await m.addUserToNewGroups(dc, name, 300);
-          writeFileSync(marker, '300\n');
-        }
+        // idempotent (existing groups are reused); every up restores the pristine DC, so they are made again (~0.7 s)
+        await m.addUserToNewGroups(dc, name, 300);
         return async () => {};
       }),
   };

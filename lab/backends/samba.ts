@@ -4,6 +4,10 @@
 // process group and its own mount namespace (this DC's winbindd socket over /run/samba/winbindd, so smbd sessions
 // work: see sambaArgv), stopped by the PID recorded in $dir/samba.pid. Every directory change below has an undo (named in
 // its doc comment); the lab reuses one provisioned DC across scenarios, so each scenario must undo what it did.
+// Every sambaUp starts from the clean state whatever ran before (an undo that never ran, a SIGKILLed run): right
+// after provisioning the directory is copied to $dir/pristine (samba stopped, so the tdb files are consistent) and each
+// sambaUp copies it back before samba starts (~0.1 s, against ~6 s for a new provision). A caller that builds more
+// base state on top (the lab's SPNs and DNS records) saves it as the new pristine copy with sambaSavePristine.
 // Measured timings and the wire error each primitive produces: lab/backends/samba.md.
 //
 // Network safety: the DC binds only `ip` (a 127/8 address on lo, or an address inside a namespace the lab created);
@@ -11,8 +15,8 @@
 // contacts a KDC outside the lab. /etc/krb5.conf and /etc/resolv.conf are never touched.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { childEnv, cmdline, descendants, isAlive, type RunResult, run, runOk, sleep, withNetns } from './samba-exec.js';
 import { SRV_RECORDS_PY } from './samba-py.js';
 
@@ -49,8 +53,9 @@ export interface SambaDc {
   baseDn: string;
   /** local path of the read-only share //dc1.contoso.com/software$ (SAMBA_SOFTWARE_SHARE; holds SAMBA_SOFTWARE_FILE) */
   softwareShareDir: string;
-  /** wall-clock milliseconds of this sambaUp: provision (0 when reused), baseline objects, start → ready */
-  timings: { provisionMs: number; baselineMs: number; startToReadyMs: number; reused: boolean };
+  /** wall-clock milliseconds of this sambaUp: provision (0 when reused), baseline objects, restore of the pristine
+   *  copy (0 when freshly provisioned or reset: false), start → ready */
+  timings: { provisionMs: number; baselineMs: number; restoreMs: number; startToReadyMs: number; reused: boolean };
 }
 
 export const SAMBA_REALM = 'CONTOSO.COM';
@@ -73,6 +78,9 @@ export const TOKEN_GROUP_PREFIX = 'kslab-tok-';
 const STATE_FILE = 'lab-samba.json';
 const IP_ADDED_FILE = 'ip-added';
 const SRV_BACKUP_FILE = 'srv-backup.json';
+/** $dir/pristine: dc/ + decrypt.keytab as they were right after provisioning (or after sambaSavePristine) */
+const PRISTINE_DIR = 'pristine';
+const PRISTINE_TAG = 'tag';
 
 interface ProvisionState {
   version: 1;
@@ -99,6 +107,7 @@ function paths(dir: string) {
     decryptKeytab: join(dir, 'decrypt.keytab'),
     pidFile: join(dir, 'samba.pid'),
     state: join(dir, STATE_FILE),
+    pristine: join(dir, PRISTINE_DIR),
   };
 }
 
@@ -264,6 +273,55 @@ async function provision(ctx: Ctx, p: ReturnType<typeof paths>): Promise<[number
   return [provisionMs, Date.now() - t1];
 }
 
+/** cp -a (keeps modes, owners, sparse tdb files); samba must not be running in this dir. */
+async function copyTree(from: string, to: string): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  const r = await run('cp', ['-a', '--sparse=always', from, to], { timeoutMs: 120_000 });
+  if (r.code !== 0) throw new Error(`samba: cp -a ${from} ${to} failed: ${r.stderr.trim()}`);
+}
+
+async function savePristine(p: ReturnType<typeof paths>, tag: string): Promise<void> {
+  const tmp = `${p.pristine}.new`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  await copyTree(p.dcDir, join(tmp, 'dc'));
+  if (await exists(p.decryptKeytab)) await copyTree(p.decryptKeytab, join(tmp, 'decrypt.keytab'));
+  await writeFile(join(tmp, PRISTINE_TAG), `${tag}\n`);
+  // the old copy goes only once the new one is complete: an interrupted save leaves a usable pristine copy
+  await rm(p.pristine, { recursive: true, force: true });
+  await rename(tmp, p.pristine);
+}
+
+/** Everything a run may have changed goes back: the directory (dc/), the decrypt keytab (setPassword appends to it),
+ *  the SRV backup of deleteKerberosSrvRecords. The loopback address and smb.conf's share are re-made by sambaUp. */
+async function restorePristine(p: ReturnType<typeof paths>): Promise<void> {
+  await copyTree(join(p.pristine, 'dc'), p.dcDir);
+  const kt = join(p.pristine, 'decrypt.keytab');
+  if (await exists(kt)) await copyTree(kt, p.decryptKeytab);
+  await rm(join(dirname(p.dcDir), SRV_BACKUP_FILE), { force: true });
+}
+
+/**
+ * Makes the DC's current state the pristine copy every later sambaUp starts from, tagged (sambaPristineTag reads the
+ * tag back, so a caller knows whether its own base state is in the copy). samba must be stopped (sambaDown first):
+ * a copy of a running DC's tdb files may be torn.
+ */
+export async function sambaSavePristine(dir: string, tag: string): Promise<void> {
+  const p = paths(dir);
+  if ((await runningPid(p.pidFile, p.smbConf)) !== undefined)
+    throw new Error(`samba: stop the DC in ${dir} before saving its pristine copy`);
+  await savePristine(p, tag);
+}
+
+/** The tag of the pristine copy in dir ('provision' right after provisioning), undefined when there is none. */
+export async function sambaPristineTag(dir: string): Promise<string | undefined> {
+  try {
+    return (await readFile(join(paths(dir).pristine, PRISTINE_TAG), 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+}
+
 async function readState(file: string): Promise<ProvisionState | undefined> {
   try {
     const s = JSON.parse(await readFile(file, 'utf8')) as ProvisionState;
@@ -318,10 +376,12 @@ async function waitReady(ctx: Ctx, pid: number, timeoutMs = 60_000): Promise<voi
 
 /**
  * Provisions CONTOSO.COM in $dir (once; reused when $dir already holds a provision for the same ip), starts samba,
- * waits until DNS + TCP 88 + LDAP rootDSE answer. Reuses an already running samba from the same dir.
- * Undo: sambaDown. A reused provision keeps whatever earlier scenarios left (they must undo their changes).
+ * waits until DNS + TCP 88 + LDAP rootDSE answer. Undo: sambaDown.
+ * reset (default true): a reused provision is first put back to its pristine copy (a samba still running from this
+ * dir is stopped first), so nothing an earlier run changed survives. reset: false keeps the directory as it is and
+ * reuses an already running samba from the same dir.
  */
-export async function sambaUp(opts: { dir: string; ip: string; netns?: string }): Promise<SambaDc> {
+export async function sambaUp(opts: { dir: string; ip: string; netns?: string; reset?: boolean }): Promise<SambaDc> {
   const { dir, ip, netns } = opts;
   await mkdir(dir, { recursive: true });
   await checkAddress(ip, netns);
@@ -339,15 +399,30 @@ export async function sambaUp(opts: { dir: string; ip: string; netns?: string })
   let reused = true;
   let provisionMs = 0;
   let baselineMs = 0;
-  if (!state || state.ip !== ip || (state.netns ?? '') !== (netns ?? '') || !(await exists(p.samLdb))) {
+  let restoreMs = 0;
+  if (
+    !state ||
+    state.ip !== ip ||
+    (state.netns ?? '') !== (netns ?? '') ||
+    !(await exists(p.samLdb)) ||
+    !(await exists(join(p.pristine, 'dc')))
+  ) {
     const old = await runningPid(p.pidFile, p.smbConf);
     if (old !== undefined) await stopPid(old);
     await rm(p.state, { force: true });
+    await rm(p.pristine, { recursive: true, force: true });
     [provisionMs, baselineMs] = await provision(ctx, p);
     state = { version: 1, ip, provisionMs, baselineMs, provisionedAt: new Date().toISOString() };
     if (netns) state.netns = netns;
+    await savePristine(p, 'provision');
     await writeFile(p.state, `${JSON.stringify(state, null, 1)}\n`);
     reused = false;
+  } else if (opts.reset ?? true) {
+    const old = await runningPid(p.pidFile, p.smbConf);
+    if (old !== undefined) await stopPid(old);
+    const t = Date.now();
+    await restorePristine(p);
+    restoreMs = Date.now() - t;
   }
   await ensureSoftwareShare(p.smbConf, p.shareDir);
 
@@ -388,7 +463,7 @@ export async function sambaUp(opts: { dir: string; ip: string; netns?: string })
     samLdb: p.samLdb,
     domainPartitionTdb: p.domainPartitionTdb,
     baseDn: 'DC=contoso,DC=com',
-    timings: { provisionMs, baselineMs, startToReadyMs: Date.now() - t0, reused },
+    timings: { provisionMs, baselineMs, restoreMs, startToReadyMs: Date.now() - t0, reused },
   };
   if (netns) dc.netns = netns;
   return dc;
