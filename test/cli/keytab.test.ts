@@ -17,6 +17,7 @@ import { toHex } from '../../src/wire/encoding.js';
 import { haveTool, klist, klistUnavailable } from '../formats/mit-tools.js';
 import { runCli, runCliJson } from '../helpers/cli.js';
 import { corpusPath, haveCorpus } from '../helpers/corpus.js';
+import { skipUnlessCi } from '../helpers/prereq.js';
 
 const GOKRB5 = corpusPath('vectors/gokrb5/testuser1.testtab');
 const PASSWORD = 'passwordvalue';
@@ -161,7 +162,9 @@ describe('kerbscope keytab add → list', () => {
     }
   });
 
-  it('the keys equal gokrb5’s string-to-key for "passwordvalue" / TEST.GOKRB5testuser1', { skip: !haveCorpus() && 'no corpus' }, () => {
+  it('the keys equal gokrb5’s string-to-key for "passwordvalue" / TEST.GOKRB5testuser1', {
+    skip: skipUnlessCi(!haveCorpus() && 'no corpus (../shared/corpus)'),
+  }, () => {
     const expected = gokrb5Keys();
     const j = listJson(kt, true);
     for (const e of j.entries) assert.equal(e.key, expected.get(`1/${e.enctype}`), `kvno 1 ${e.enctypeName}`);
@@ -193,7 +196,7 @@ describe('kerbscope keytab add → list', () => {
 
 describe('kerbscope keytab add: enctypes', () => {
   it('Windows (ktpass) spellings, MIT names and numbers; repeatable and comma-separated; RC4 warns', {
-    skip: !haveCorpus() && 'no corpus',
+    skip: skipUnlessCi(!haveCorpus() && 'no corpus (../shared/corpus)'),
   }, () => {
     const kt = fresh();
     const r = add(kt, [
@@ -256,7 +259,7 @@ describe('kerbscope keytab add: enctypes', () => {
 });
 
 describe('kerbscope keytab add: salts (MS-KILE §3.1.1.2), keys checked with MIT ktutil', {
-  skip: !haveTool('ktutil') && 'MIT ktutil not installed',
+  skip: skipUnlessCi(!haveTool('ktutil') && 'MIT ktutil not installed (apt-get install krb5-user)'),
 }, () => {
   const PW = 'Sup3r-Secret!';
   const cases: { what: string; principal: string; args: string[]; salt: string }[] = [
@@ -331,7 +334,7 @@ describe('kerbscope keytab add: salts (MS-KILE §3.1.1.2), keys checked with MIT
 
 describe('kerbscope keytab add: appending', () => {
   it('keeps an existing keytab byte for byte (gokrb5’s 12 entries) and appends; klist lists all 13', {
-    skip: !haveCorpus() && 'no corpus',
+    skip: skipUnlessCi(!haveCorpus() && 'no corpus (../shared/corpus)'),
   }, () => {
     const kt = file('gokrb5-copy.keytab');
     copyFileSync(GOKRB5, kt);

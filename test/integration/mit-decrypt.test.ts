@@ -24,6 +24,7 @@ import { decodeTicket, type Ticket } from '../../src/protocol/krb5/index.js';
 import { mitAsKlist } from '../formats/mit-tools.js';
 import { runCli } from '../helpers/cli.js';
 import { createMitKdc, describeWithMitKdc, type MitKdc, type ToolOptions } from '../helpers/mit-kdc.js';
+import { requireOrSkip } from '../helpers/prereq.js';
 
 const IP = '127.0.0.14';
 const REALM = 'CONTOSO.COM';
@@ -224,11 +225,7 @@ function suite(): void {
 
   describe('RC4-HMAC (if the KDC allows it)', () => {
     it('a keytab made with --enctype RC4-HMAC-NT decrypts an RC4 ticket', (t) => {
-      if (rc4Unavailable) {
-        process.stderr.write(`\n!!! RC4 case SKIPPED: ${rc4Unavailable}\n`);
-        t.skip(rc4Unavailable);
-        return;
-      }
+      if (!requireOrSkip(t, rc4Unavailable && `RC4 case: ${rc4Unavailable}`)) return;
       const service = `HTTP/rc4.contoso.com@${REALM}`;
       const r = kerbscopeKeytab('rc4.keytab', service, 1, 'Rc4-Only-Pass-4', ['--enctype', 'RC4-HMAC-NT']);
       assert.match(r.stderr, /warning: arcfour-hmac \(RC4-HMAC\) is deprecated/);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SCENARIOS, scenarioById } from '../../lab/catalogue.js';
 import { BACKENDS } from '../../lab/types.js';
+import { skipUnlessCi } from '../helpers/prereq.js';
 
 // The issue's list (issue 2, "Scenario catalogue"), in its order, as catalogue ids.
 const REQUIRED = [
@@ -94,7 +95,7 @@ describe('lab catalogue', () => {
     }
   });
 
-  it('every wire filter compiles in tshark', { skip: tsharkAvailable() ? false : 'tshark not installed' }, () => {
+  it('every wire filter compiles in tshark', { skip: skipUnlessCi(!tsharkAvailable() && 'tshark not installed') }, () => {
     const filters = new Set<string>();
     for (const s of SCENARIOS) {
       for (const impl of Object.values(s.backends)) {

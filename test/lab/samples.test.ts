@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { skipUnlessCi } from '../helpers/prereq.js';
 
 const S = new URL('../../samples/', import.meta.url).pathname;
 
@@ -46,7 +47,9 @@ describe('samples', () => {
     assert.ok(t.includes(hex('a6 03 02 01 25')), 'error-code [6] INTEGER 37');
   });
 
-  it('mit-http.keytab decrypts the ticket of the healthy capture (tshark)', { skip: tshark(['--version']) ? false : 'no tshark' }, () => {
+  it('mit-http.keytab decrypts the ticket of the healthy capture (tshark)', {
+    skip: skipUnlessCi(!tshark(['--version']) && 'tshark not installed'),
+  }, () => {
     const base = [
       '-r',
       `${S}mit-http-healthy.pcapng`,

@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { makeChecksum } from '../../../src/crypto/index.js';
 import { decodePac, estimateTokenSize, pacSids, verifyPacSignatures } from '../../../src/protocol/pac/index.js';
+import { skipUnlessCi } from '../../helpers/prereq.js';
 import {
   aesDecrypt,
   corpus,
@@ -256,7 +257,7 @@ function haveTshark(): boolean {
   }
 }
 
-describe('zeek smb2_krb.pcap: PAC compared with tshark', { skip: haveTshark() ? false : 'tshark not installed' }, () => {
+describe('zeek smb2_krb.pcap: PAC compared with tshark', { skip: skipUnlessCi(!haveTshark() && 'tshark not installed') }, () => {
   const fields = [
     'kerberos.ad_data',
     'netlogon.acct_name',
