@@ -1,4 +1,5 @@
 import type { DecodeError } from '../wire/errors.js';
+import type { CaptureFact } from './capture.js';
 import type { NetworkFact } from './network.js';
 
 export type { NetworkFact } from './network.js';
@@ -23,7 +24,7 @@ export interface Where {
   time?: Date;
 }
 
-export type Fact = CoreFact | NetworkFact;
+export type Fact = CoreFact | NetworkFact | CaptureFact;
 
 /** Facts about tokens and files (decode) that every source can also produce. */
 export type CoreFact =
