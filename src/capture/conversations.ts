@@ -28,18 +28,22 @@ export function buildConversations(r: Pick<TraceResult, 'messages' | 'http' | 'd
       };
       byKey.set(key, c);
       const firstFrame = req.frame;
-      // the lookup of the host name before the first request
-      const q = [...r.dns].reverse().find((d) => d.frame < firstFrame && d.src === req.src && d.name.toLowerCase() === host && !d.response);
-      const a = q && r.dns.find((d) => d.response && d.id === q.id && d.dst === q.src && d.frame > q.frame);
-      if (q)
-        c.steps.push({
-          step: 'dns',
-          frame: a?.frame ?? q.frame,
-          summary: a
-            ? `${q.qtype} ${q.name} → ${a.rcode === 'NOERROR' ? a.answers?.map((x) => x.data).join(', ') || 'no records' : a.rcode}`
-            : `${q.qtype} ${q.name}: no response`,
-          ok: !!a && a.rcode === 'NOERROR' && (a.answers?.length ?? 0) > 0,
-        });
+      // the lookups of the host name before the first request (A and AAAA: one answer is enough)
+      const qs = r.dns.filter((d) => d.frame < firstFrame && d.src === req.src && d.name.toLowerCase() === host && !d.response);
+      if (qs.length) {
+        const answered = qs.map((q) => ({ q, a: r.dns.find((d) => d.response && d.id === q.id && d.dst === q.src && d.frame > q.frame) }));
+        const good = answered.find((x) => x.a?.rcode === 'NOERROR' && (x.a.answers?.length ?? 0) > 0);
+        const shown = good ?? answered[answered.length - 1];
+        if (shown)
+          c.steps.push({
+            step: 'dns',
+            frame: shown.a?.frame ?? shown.q.frame,
+            summary: shown.a
+              ? `${shown.q.qtype} ${shown.q.name} → ${shown.a.rcode === 'NOERROR' ? shown.a.answers?.map((x) => x.data).join(', ') || 'no records' : shown.a.rcode}`
+              : `${shown.q.qtype} ${shown.q.name}: no response`,
+            ok: !!good,
+          });
+      }
     }
     c.lastFrame = req.frame;
   }
@@ -94,8 +98,8 @@ export function buildConversations(r: Pick<TraceResult, 'messages' | 'http' | 'd
       c.failedStep = failed.step;
       c.outcome = 'failed';
     } else c.outcome = result?.ok ? 'ok' : 'incomplete';
-    // a pre-authentication request (25) is a normal step; a later success wins over a challenge
-    if (result?.ok && c.steps.filter((s) => !s.ok).every((s) => s.step === 'challenge')) {
+    // the last word is the server's: a success at the end means the walk worked (retries on the way included)
+    if (result?.ok) {
       c.outcome = 'ok';
       delete c.failedStep;
     }

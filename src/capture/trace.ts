@@ -1004,7 +1004,7 @@ export class Tracer {
       dst,
       'DNS',
       `DNS:QueryId = ${hex}, QUERY (Standard query), Response - ${res}${ans ? `, ${ans}` : ''}`,
-      m.rcode !== 0 || outcome === 'nodata',
+      m.rcode !== 0,
     );
   }
 

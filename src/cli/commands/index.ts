@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { decodeCommand } from './decode.js';
 import { keytabCommand } from './keytab.js';
+import { traceCommand } from './trace.js';
 
 /** Every CLI command, in the order `kerbscope --help` lists them. */
-export const commands: Command[] = [decodeCommand, keytabCommand];
+export const commands: Command[] = [decodeCommand, keytabCommand, traceCommand];
