@@ -17,7 +17,8 @@ import { loadCorpus } from './seeds.js';
 import { TARGETS, targetByName } from './targets.js';
 
 const SHARED_INPUT_MAX = 1 << 20;
-// Shared layout: Int32[0] = inputs done (progress), Int32[1] = current index, Int32[2] = current length, then bytes.
+// Shared layout: Int32[0] = inputs done (progress), Int32[1] = current index, Int32[2] = current length,
+// Int32[3] = 1 once the worker has loaded its seeds (the hang clock starts then), then the input's bytes.
 const HDR = 16;
 
 interface WorkerJob {
@@ -88,8 +89,10 @@ function merge(into: TargetStats, s: TargetStats): void {
 function workerMain(job: WorkerJob): void {
   const t = targetByName(job.target);
   if (!t) throw new Error(`no target ${job.target}`);
-  const seeds = t.seeds(loadCorpus({ tshark: true }));
   const ctl = new Int32Array(job.shared, 0, 4);
+  // seed loading runs tshark over the captures and decrypts tickets: seconds, not a decoder hang
+  const seeds = t.seeds(loadCorpus({ tshark: true }));
+  Atomics.store(ctl, 3, 1);
   const buf = new Uint8Array(job.shared, HDR);
   const st = emptyStats(job.target);
   st.seeds = seeds.length;
@@ -147,6 +150,9 @@ function spawn(job: WorkerJob): Worker {
   return new Worker(boot, { eval: true, workerData: job, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
 }
 
+/** How long a worker may take to load its seeds (tshark over the corpus captures) before that counts as a failure. */
+const SEED_LOAD_MS = 300_000;
+
 function runTarget(name: string, seed: number, total: number, hangMs: number, log: (s: string) => void): Promise<TargetStats> {
   const stats = emptyStats(name);
   const shared = new SharedArrayBuffer(HDR + SHARED_INPUT_MAX);
@@ -158,6 +164,8 @@ function runTarget(name: string, seed: number, total: number, hangMs: number, lo
       Atomics.store(ctl, 0, 0);
       Atomics.store(ctl, 1, from);
       Atomics.store(ctl, 2, 0);
+      Atomics.store(ctl, 3, 0);
+      const spawned = performance.now();
       const w = spawn({ target: name, seed, from, to: total, shared });
       let lastDone = -1;
       let lastChange = performance.now();
@@ -185,7 +193,19 @@ function runTarget(name: string, seed: number, total: number, hangMs: number, lo
       const timer = setInterval(() => {
         const done = Atomics.load(ctl, 0);
         stats.peakRssMb = Math.max(stats.peakRssMb, process.memoryUsage.rss() / 2 ** 20);
-        if (done !== lastDone) {
+        if (Atomics.load(ctl, 3) !== 1) {
+          // still loading seeds: the hang clock has not started
+          if (performance.now() - spawned > SEED_LOAD_MS && !finished) {
+            finished = true;
+            clearInterval(timer);
+            void w.terminate().then(() => {
+              log(`  ${name}: seeds not loaded after ${SEED_LOAD_MS} ms`);
+              stats.crashes++;
+              stats.crashSamples.push({ index: from, message: `seed loading took over ${SEED_LOAD_MS} ms`, stack: '', replay: '' });
+              finish();
+            });
+          }
+        } else if (lastDone < 0 || done !== lastDone) {
           lastDone = done;
           lastChange = performance.now();
         } else if (lastDone >= 0 && performance.now() - lastChange > hangMs && !finished) {
