@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { krb5ConfText } from '../krb5conf.js';
 import { childEnv, cmdline, descendants, isAlive, type RunResult, run, runOk, sleep, withNetns } from './samba-exec.js';
 import { SRV_RECORDS_PY } from './samba-py.js';
 
@@ -145,40 +146,13 @@ async function ensureLoopbackAddress(dir: string, ip: string): Promise<void> {
 function krb5Files(ip: string) {
   const realm = SAMBA_REALM;
   const domain = realm.toLowerCase();
-  const base = [
-    '[libdefaults]',
-    `    default_realm = ${realm}`,
-    '    dns_lookup_kdc = false',
-    '    dns_lookup_realm = false',
-    '    dns_canonicalize_hostname = false',
-    '    rdns = false',
-  ];
-  const rest = [
-    '',
-    '[realms]',
-    `    ${realm} = {`,
-    `        kdc = ${ip}`,
-    `        admin_server = ${ip}`,
-    `        kpasswd_server = ${ip}`,
-    '    }',
-    '',
-    '[domain_realm]',
-    `    .${domain} = ${realm}`,
-    `    ${domain} = ${realm}`,
-    '',
-  ];
+  // Samba's clients: no `forwardable` (samba.md "smbclient": the TGT is not forwardable, which the capture shows)
+  const common = { realm, forwardable: false } as const;
+  const withKdc = { ...common, kdc: ip, adminServer: ip, kpasswdServer: ip, domains: [domain] };
   return {
-    krb5: [...base, ...rest].join('\n'),
-    noTimesync: [base[0], '    kdc_timesync = 0', ...base.slice(1), ...rest].join('\n'),
-    dns: [
-      '[libdefaults]',
-      `    default_realm = ${realm}`,
-      '    dns_lookup_kdc = true',
-      '    dns_lookup_realm = false',
-      '    dns_canonicalize_hostname = false',
-      '    rdns = false',
-      '',
-    ].join('\n'),
+    krb5: krb5ConfText(withKdc),
+    noTimesync: krb5ConfText({ ...withKdc, libdefaultsFirst: ['kdc_timesync = 0'] }),
+    dns: krb5ConfText(common),
     // short resolver timeouts: with port 53 dropped, the default options hang for > 60 s (RECIPES §5)
     resolv: `nameserver ${ip}\noptions timeout:1 attempts:1\n`,
     hosts: `${ip} dc1.${domain} dc1\n`,

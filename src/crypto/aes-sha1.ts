@@ -9,9 +9,9 @@
  *   pseudo-random         AES-CTS(DK(key, "prf"), 0, truncate16(SHA1(input)))   (RFC 3961 §5.3 with the RFC 3962 §6 parameters)
  */
 
-import { toHex } from '../wire/encoding.js';
+import { concatBytes, toHex } from '../wire/encoding.js';
 import { aesEncryptBlock, digest, hmac, pbkdf2, randomBytes } from './backend.js';
-import { concatBytes, constantTimeEqual, toBytes } from './bytes.js';
+import { constantTimeEqual, toBytes } from './bytes.js';
 import { checkConfounder, checkKey, checkLength, integrityError, iterationCount } from './checks.js';
 import { ctsDecrypt, ctsEncrypt } from './cts.js';
 import type { EnctypeProfile } from './profile.js';

@@ -12,8 +12,10 @@
  *
  * Unlike RFC 3962 this is encrypt-then-MAC: the MAC is checked before anything is decrypted.
  */
+
+import { concatBytes } from '../wire/encoding.js';
 import { hmac, pbkdf2, randomBytes } from './backend.js';
-import { concatBytes, constantTimeEqual, toBytes, uint32be } from './bytes.js';
+import { constantTimeEqual, toBytes, uint32be } from './bytes.js';
 import { checkConfounder, checkKey, checkLength, integrityError, iterationCount } from './checks.js';
 import { ctsDecrypt, ctsEncrypt } from './cts.js';
 import type { EnctypeProfile } from './profile.js';

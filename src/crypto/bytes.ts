@@ -1,16 +1,4 @@
-// Small byte helpers private to src/crypto (pure, browser-safe).
-
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
+// Small byte helpers private to src/crypto (pure, browser-safe). concatBytes is the wire layer's (src/wire/encoding.ts).
 
 /** Comparison whose time does not depend on where the first difference is. */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {

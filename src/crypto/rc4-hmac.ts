@@ -9,8 +9,10 @@
  *   T              the Microsoft message type, a little-endian 4-octet integer derived from the key usage
  *   pseudo-random  HMAC-SHA1(K, input): not in RFC 4757; MIT krb5's arcfour PRF, which RFC 6113 KRB-FX-CF2 uses.
  */
+
+import { concatBytes } from '../wire/encoding.js';
 import { digest, hmac, randomBytes } from './backend.js';
-import { concatBytes, constantTimeEqual, uint32le } from './bytes.js';
+import { constantTimeEqual, uint32le } from './bytes.js';
 import { checkConfounder, checkKey, checkLength, integrityError } from './checks.js';
 import { md4 } from './md4.js';
 import type { EnctypeProfile } from './profile.js';

@@ -36,12 +36,14 @@ import { ByteReader } from '../wire/reader.js';
 import { ByteWriter } from '../wire/writer.js';
 import {
   type ByteOrder,
+  decodeEitherByteOrder,
   type FileDecodeProblem,
   type IntIO,
   intIO,
   maskKey,
   type Principal,
   principalToString,
+  readFileFormatVersion,
   secondsFromTime,
   timeFromSeconds,
   withMaskedJSON,
@@ -132,28 +134,10 @@ export interface DecodeCcacheOptions {
  * after that is returned as far as it decodes, with the problem in `errors`.
  */
 export function decodeCcache(bytes: Uint8Array, opts: DecodeCcacheOptions = {}): Ccache {
-  const r = new ByteReader(bytes);
-  const magic = r.u8('file-format');
-  const version = r.u8('file-format.version');
-  r.check();
-  if (magic !== 5)
-    throw new DecodeError('ERR_BAD_VALUE', `not a ccache (first byte 0x${magic.toString(16).padStart(2, '0')}, expected 0x05)`, {
-      field: 'file-format',
-      offset: 0,
-    });
-  if (version < 1 || version > 4)
-    throw new DecodeError('ERR_UNSUPPORTED', `ccache version 0x05${version.toString(16).padStart(2, '0')} is not 0x0501..0x0504`, {
-      field: 'file-format.version',
-      offset: 1,
-    });
-  const v = version as 1 | 2 | 3 | 4;
+  const v = readFileFormatVersion(bytes, 'ccache', [1, 2, 3, 4]) as 1 | 2 | 3 | 4;
   if (v >= 3) return decodeBody(bytes, v, 'be');
-  if (opts.byteOrder) return decodeBody(bytes, v, opts.byteOrder);
-  const le = decodeBody(bytes, v, 'le');
-  if (le.errors.length === 0) return le;
-  const be = decodeBody(bytes, v, 'be');
   const score = (c: Ccache) => (c.defaultPrincipal ? 1 : 0) * 1e6 + c.credentials.length;
-  return be.errors.length < le.errors.length || (be.errors.length === le.errors.length && score(be) > score(le)) ? be : le;
+  return decodeEitherByteOrder((o) => decodeBody(bytes, v, o), score, opts.byteOrder);
 }
 
 function decodeBody(bytes: Uint8Array, version: 1 | 2 | 3 | 4, byteOrder: ByteOrder): Ccache {

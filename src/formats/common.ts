@@ -3,8 +3,8 @@
  * old "native byte order" versions, times, display helpers and the masking of secrets.
  */
 import { toHex } from '../wire/encoding.js';
-import type { DecodeError } from '../wire/errors.js';
-import type { ByteReader } from '../wire/reader.js';
+import { DecodeError } from '../wire/errors.js';
+import { ByteReader } from '../wire/reader.js';
 import type { ByteWriter } from '../wire/writer.js';
 
 /**
@@ -191,6 +191,49 @@ const LE: IntIO = {
 
 export function intIO(order: ByteOrder): IntIO {
   return order === 'le' ? LE : BE;
+}
+
+/**
+ * The two bytes MIT's file formats start with (ccache and keytab): 0x05, then the version. Throws DecodeError when
+ * the first byte is not 0x05 (not this kind of file) or the version is not one of `versions`; returns the version.
+ */
+export function readFileFormatVersion(bytes: Uint8Array, kind: 'ccache' | 'keytab', versions: readonly number[]): number {
+  const r = new ByteReader(bytes);
+  const magic = r.u8('file-format');
+  const version = r.u8('file-format.version');
+  r.check();
+  const hex2 = (n: number) => n.toString(16).padStart(2, '0');
+  if (magic !== 5)
+    throw new DecodeError('ERR_BAD_VALUE', `not a ${kind} (first byte 0x${hex2(magic)}, expected 0x05)`, {
+      field: 'file-format',
+      offset: 0,
+    });
+  if (!versions.includes(version)) {
+    const allowed = versions.map((v) => `0x05${hex2(v)}`);
+    const range = versions.length > 2 ? `${allowed[0]}..${allowed[allowed.length - 1]}` : allowed.join(' or ');
+    throw new DecodeError('ERR_UNSUPPORTED', `${kind} version 0x05${hex2(version)} is not ${range}`, {
+      field: 'file-format.version',
+      offset: 1,
+    });
+  }
+  return version;
+}
+
+/**
+ * A file in the writer's native byte order (keytab v1, ccache v1/v2) carries no mark of it: decode as little-endian
+ * (x86, by far the likeliest) and, unless that is clean, as big-endian too; fewer errors wins, then `score`
+ * (how much was decoded). An explicit `order` decodes only that way.
+ */
+export function decodeEitherByteOrder<T extends { errors: readonly unknown[] }>(
+  decode: (order: ByteOrder) => T,
+  score: (decoded: T) => number,
+  order?: ByteOrder,
+): T {
+  if (order) return decode(order);
+  const le = decode('le');
+  if (le.errors.length === 0) return le;
+  const be = decode('be');
+  return be.errors.length < le.errors.length || (be.errors.length === le.errors.length && score(be) > score(le)) ? be : le;
 }
 
 /** Seconds since the epoch (unsigned 32-bit, as MIT reads krb5_timestamp since 1.17's y2038 work) → Date. */

@@ -34,11 +34,13 @@ import { ByteReader } from '../wire/reader.js';
 import { ByteWriter } from '../wire/writer.js';
 import {
   type ByteOrder,
+  decodeEitherByteOrder,
   type FileDecodeProblem,
   type IntIO,
   intIO,
   maskKey,
   type Principal,
+  readFileFormatVersion,
   secondsFromTime,
   timeFromSeconds,
   withMaskedJSON,
@@ -99,30 +101,13 @@ export interface DecodeKeytabOptions {
  * a corrupt record is recorded in `errors` and every other decodable entry is still returned.
  */
 export function decodeKeytab(bytes: Uint8Array, opts: DecodeKeytabOptions = {}): Keytab {
-  const r = new ByteReader(bytes);
-  const magic = r.u8('file-format');
-  const version = r.u8('file-format.version');
-  r.check();
-  if (magic !== 5)
-    throw new DecodeError('ERR_BAD_VALUE', `not a keytab (first byte 0x${hex2(magic)}, expected 0x05)`, {
-      field: 'file-format',
-      offset: 0,
-    });
-  if (version !== 1 && version !== 2)
-    throw new DecodeError('ERR_UNSUPPORTED', `keytab version 0x05${hex2(version)} is not 0x0501 or 0x0502`, {
-      field: 'file-format.version',
-      offset: 1,
-    });
+  const version = readFileFormatVersion(bytes, 'keytab', [1, 2]);
   if (version === 2) return decodeBody(bytes, 2, 'be');
-  if (opts.byteOrder) return decodeBody(bytes, 1, opts.byteOrder);
-  const le = decodeBody(bytes, 1, 'le');
-  if (le.errors.length === 0) return le;
-  const be = decodeBody(bytes, 1, 'be');
-  return be.errors.length < le.errors.length || (be.errors.length === le.errors.length && be.entries.length > le.entries.length) ? be : le;
-}
-
-function hex2(n: number): string {
-  return n.toString(16).padStart(2, '0');
+  return decodeEitherByteOrder(
+    (o) => decodeBody(bytes, 1, o),
+    (k) => k.entries.length,
+    opts.byteOrder,
+  );
 }
 
 const i16 = (n: number) => (n << 16) >> 16;

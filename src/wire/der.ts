@@ -3,7 +3,7 @@
  * Kerberos (RFC 4120 §5.2) requires DER; we read leniently where real implementations are sloppy
  * (non-minimal integers and lengths, any string type where GeneralString is expected) and always write DER.
  */
-import { fromUtf8, utf8OrLatin1 } from './encoding.js';
+import { concatBytes, fromUtf8, utf8OrLatin1 } from './encoding.js';
 import { DecodeError } from './errors.js';
 import { ByteReader } from './reader.js';
 
@@ -332,13 +332,5 @@ export function encodeFlags(n: number): Uint8Array {
 }
 
 export function encodeSequence(children: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of children) n += c.length;
-  const v = new Uint8Array(n);
-  let o = 0;
-  for (const c of children) {
-    v.set(c, o);
-    o += c.length;
-  }
-  return encodeTlv(TagClass.UNIVERSAL, true, Universal.SEQUENCE, v);
+  return encodeTlv(TagClass.UNIVERSAL, true, Universal.SEQUENCE, concatBytes(...children));
 }

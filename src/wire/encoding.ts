@@ -111,7 +111,8 @@ export function fromUtf16le(s: string): Uint8Array {
   return out;
 }
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+/** The one concatenation of byte arrays (every layer above src/wire uses this one). */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);

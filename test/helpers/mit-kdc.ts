@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { krb5ConfText } from '../../lab/krb5conf.js';
 
 export const MIT_KDC_TOOLS = ['krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'kvno', 'klist'];
 
@@ -79,24 +80,7 @@ export function createMitKdc(o: MitKdcOptions): MitKdc {
   const dir = mkdtempSync(path.join(tmpdir(), `kerbscope-${o.name}-`));
   const file = (name: string) => path.join(dir, name);
   const enctypes = o.supportedEnctypes ?? 'aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal';
-  writeFileSync(
-    file('krb5.conf'),
-    [
-      '[libdefaults]',
-      `    default_realm = ${realm}`,
-      '    dns_lookup_kdc = false',
-      '    dns_lookup_realm = false',
-      '    dns_canonicalize_hostname = false',
-      '    rdns = false',
-      '    forwardable = true',
-      ...(o.libdefaults ?? []).map((l) => `    ${l}`),
-      '[realms]',
-      `    ${realm} = {`,
-      `        kdc = ${o.ip}:88`,
-      '    }',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(file('krb5.conf'), krb5ConfText({ realm, kdc: `${o.ip}:88`, ...(o.libdefaults ? { libdefaults: o.libdefaults } : {}) }));
   writeFileSync(
     file('kdc.conf'),
     [

@@ -154,31 +154,68 @@ function writeUnicodeString(n: NdrWriter, s: string, nulInMax = false): void {
   n.defer(() => n.wcharArray(s, max / 2));
 }
 
-function readGroupArray(n: NdrReader, count: number, field: string, set: (g: GroupMembership[]) => void): void {
-  const ptr = n.pointer(`${field}`);
+/**
+ * `[size_is(count)] T *field` (MS-RPCE §14.3.3.2, NDR 14.3.12.1): a unique pointer now; MaxCount and the `elemSize`-byte
+ * elements among the deferred referents. MaxCount must equal the count field that came before (as Windows writes it).
+ * Elements that hold pointers of their own queue their referents from readElem, in element order; a referent read
+ * later can still fill its element through `out` (the array that set() receives).
+ */
+function readConformantArray<T>(
+  n: NdrReader,
+  count: number,
+  field: string,
+  elemSize: number,
+  readElem: (index: number, out: T[]) => T,
+  set: (items: T[]) => void,
+): void {
+  const ptr = n.pointer(field);
   if (!n.ok || ptr === 0) return;
   n.defer(() => {
-    const max = n.conformance(8, field);
+    const max = n.conformance(elemSize, field);
     if (!n.ok) return;
     if (max !== count) {
       n.fail(`array MaxCount ${max} differs from its count ${count}`, field);
       return;
     }
-    const out: GroupMembership[] = [];
-    for (let i = 0; i < max; i++) out.push({ relativeId: n.u32(`${field}.RelativeId`), attributes: n.u32(`${field}.Attributes`) });
+    const out: T[] = [];
+    for (let i = 0; i < max; i++) out.push(readElem(i, out));
     set(out);
   }, field);
 }
 
-function writeGroupArray(n: NdrWriter, groups: readonly GroupMembership[]): void {
-  n.pointer(groups.length > 0);
-  if (groups.length === 0) return;
+/** The writer of readConformantArray: NULL for an empty array (as Windows writes it), else MaxCount + elements. */
+function writeConformantArray<T>(n: NdrWriter, items: readonly T[], writeElem: (item: T) => void): void {
+  n.pointer(items.length > 0);
+  if (items.length === 0) return;
   n.defer(() => {
-    n.u32(groups.length);
-    for (const g of groups) {
-      n.u32(g.relativeId);
-      n.u32(g.attributes);
-    }
+    n.u32(items.length);
+    for (const item of items) writeElem(item);
+  });
+}
+
+/** Type serialization version 1 (MS-RPCE §2.2.6) of a top-level structure: its referent pointer, then the structure. */
+function encodeNdrTopLevel<T>(v: T, write: (n: NdrWriter, v: T) => void): Uint8Array {
+  return NdrWriter.serialize((n) => {
+    n.pointer(true);
+    write(n, v);
+  });
+}
+
+function readGroupArray(n: NdrReader, count: number, field: string, set: (g: GroupMembership[]) => void): void {
+  readConformantArray(
+    n,
+    count,
+    field,
+    8,
+    () => ({ relativeId: n.u32(`${field}.RelativeId`), attributes: n.u32(`${field}.Attributes`) }),
+    set,
+  );
+}
+
+function writeGroupArray(n: NdrWriter, groups: readonly GroupMembership[]): void {
+  writeConformantArray(n, groups, (g) => {
+    n.u32(g.relativeId);
+    n.u32(g.attributes);
   });
 }
 
@@ -194,37 +231,27 @@ function writeSidPointer(n: NdrWriter, sid: string | null): void {
 }
 
 function readSidAndAttributesArray(n: NdrReader, count: number, field: string, set: (s: KerbSidAndAttributes[]) => void): void {
-  const ptr = n.pointer(field);
-  if (!n.ok || ptr === 0) return;
-  n.defer(() => {
-    const max = n.conformance(8, field);
-    if (!n.ok) return;
-    if (max !== count) {
-      n.fail(`array MaxCount ${max} differs from its count ${count}`, field);
-      return;
-    }
-    const out: KerbSidAndAttributes[] = [];
-    for (let i = 0; i < max; i++) {
+  readConformantArray(
+    n,
+    count,
+    field,
+    8,
+    () => {
       const item: KerbSidAndAttributes = { sid: '', attributes: 0 };
       readSidPointer(n, `${field}.Sid`, (s) => {
         item.sid = s;
       });
       item.attributes = n.u32(`${field}.Attributes`);
-      out.push(item);
-    }
-    set(out);
-  }, field);
+      return item;
+    },
+    set,
+  );
 }
 
 function writeSidAndAttributesArray(n: NdrWriter, sids: readonly KerbSidAndAttributes[]): void {
-  n.pointer(sids.length > 0);
-  if (sids.length === 0) return;
-  n.defer(() => {
-    n.u32(sids.length);
-    for (const s of sids) {
-      writeSidPointer(n, s.sid);
-      n.u32(s.attributes);
-    }
+  writeConformantArray(n, sids, (s) => {
+    writeSidPointer(n, s.sid);
+    n.u32(s.attributes);
   });
 }
 
@@ -376,10 +403,7 @@ export function decodeKerbValidationInfo(bytes: Uint8Array, base = 0): KerbValid
 }
 
 export function encodeKerbValidationInfo(v: KerbValidationInfo): Uint8Array {
-  return NdrWriter.serialize((n) => {
-    n.pointer(true);
-    writeKerbValidationInfo(n, v);
-  });
+  return encodeNdrTopLevel(v, writeKerbValidationInfo);
 }
 
 /** The SIDs a Windows token built from this PAC would hold (MS-PAC §3.3.5.2 / MS-KILE §3.4.5.3 order). */
@@ -450,28 +474,26 @@ export function readPacDeviceInfo(n: NdrReader): PacDeviceInfo {
     v.extraSids = s;
   });
   const domainGroupCount = n.u32(`${f}.DomainGroupCount`);
-  const ptr = n.pointer(`${f}.DomainGroup`);
-  if (n.ok && ptr !== 0) {
-    n.defer(() => {
-      const max = n.conformance(12, `${f}.DomainGroup`);
-      if (!n.ok) return;
-      if (max !== domainGroupCount) {
-        n.fail(`array MaxCount ${max} differs from its count ${domainGroupCount}`, `${f}.DomainGroup`);
-        return;
-      }
-      for (let i = 0; i < max; i++) {
-        const d: DomainGroupMembership = { domainId: null, groupIds: [] };
-        readSidPointer(n, `${f}.DomainGroup.DomainId`, (s) => {
-          d.domainId = s;
-        });
-        const c = n.u32(`${f}.DomainGroup.GroupCount`);
-        readGroupArray(n, c, `${f}.DomainGroup.GroupIds`, (g) => {
-          d.groupIds = g;
-        });
-        v.domainGroup.push(d);
-      }
-    }, `${f}.DomainGroup`);
-  }
+  readConformantArray(
+    n,
+    domainGroupCount,
+    `${f}.DomainGroup`,
+    12,
+    () => {
+      const d: DomainGroupMembership = { domainId: null, groupIds: [] };
+      readSidPointer(n, `${f}.DomainGroup.DomainId`, (s) => {
+        d.domainId = s;
+      });
+      const c = n.u32(`${f}.DomainGroup.GroupCount`);
+      readGroupArray(n, c, `${f}.DomainGroup.GroupIds`, (g) => {
+        d.groupIds = g;
+      });
+      return d;
+    },
+    (groups) => {
+      v.domainGroup = groups;
+    },
+  );
   return v;
 }
 
@@ -484,17 +506,11 @@ export function writePacDeviceInfo(n: NdrWriter, v: PacDeviceInfo): void {
   n.u32(v.extraSids.length);
   writeSidAndAttributesArray(n, v.extraSids);
   n.u32(v.domainGroup.length);
-  n.pointer(v.domainGroup.length > 0);
-  if (v.domainGroup.length > 0) {
-    n.defer(() => {
-      n.u32(v.domainGroup.length);
-      for (const d of v.domainGroup) {
-        writeSidPointer(n, d.domainId);
-        n.u32(d.groupIds.length);
-        writeGroupArray(n, d.groupIds);
-      }
-    });
-  }
+  writeConformantArray(n, v.domainGroup, (d) => {
+    writeSidPointer(n, d.domainId);
+    n.u32(d.groupIds.length);
+    writeGroupArray(n, d.groupIds);
+  });
 }
 
 export function decodePacDeviceInfo(bytes: Uint8Array, base = 0): PacDeviceInfo {
@@ -502,10 +518,7 @@ export function decodePacDeviceInfo(bytes: Uint8Array, base = 0): PacDeviceInfo 
 }
 
 export function encodePacDeviceInfo(v: PacDeviceInfo): Uint8Array {
-  return NdrWriter.serialize((n) => {
-    n.pointer(true);
-    writePacDeviceInfo(n, v);
-  });
+  return encodeNdrTopLevel(v, writePacDeviceInfo);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -531,37 +544,28 @@ export function readS4uDelegationInfo(n: NdrReader): S4uDelegationInfo {
     v.s4u2proxyTarget = s;
   });
   const count = n.u32(`${f}.TransitedListSize`);
-  const ptr = n.pointer(`${f}.S4UTransitedServices`);
-  if (n.ok && ptr !== 0) {
-    n.defer(() => {
-      const max = n.conformance(8, `${f}.S4UTransitedServices`);
-      if (!n.ok) return;
-      if (max !== count) {
-        n.fail(`array MaxCount ${max} differs from its count ${count}`, `${f}.S4UTransitedServices`);
-        return;
-      }
-      const out: string[] = new Array(max).fill('');
-      for (let i = 0; i < max; i++) {
-        readUnicodeString(n, `${f}.S4UTransitedServices`, (s) => {
-          out[i] = s;
-        });
-      }
-      v.s4uTransitedServices = out;
-    }, `${f}.S4UTransitedServices`);
-  }
+  readConformantArray<string>(
+    n,
+    count,
+    `${f}.S4UTransitedServices`,
+    8,
+    (i, out) => {
+      readUnicodeString(n, `${f}.S4UTransitedServices`, (s) => {
+        out[i] = s; // the string's referent comes after the array
+      });
+      return '';
+    },
+    (items) => {
+      v.s4uTransitedServices = items;
+    },
+  );
   return v;
 }
 
 export function writeS4uDelegationInfo(n: NdrWriter, v: S4uDelegationInfo): void {
   writeUnicodeString(n, v.s4u2proxyTarget);
   n.u32(v.s4uTransitedServices.length);
-  n.pointer(v.s4uTransitedServices.length > 0);
-  if (v.s4uTransitedServices.length > 0) {
-    n.defer(() => {
-      n.u32(v.s4uTransitedServices.length);
-      for (const s of v.s4uTransitedServices) writeUnicodeString(n, s);
-    });
-  }
+  writeConformantArray(n, v.s4uTransitedServices, (s) => writeUnicodeString(n, s));
 }
 
 export function decodeS4uDelegationInfo(bytes: Uint8Array, base = 0): S4uDelegationInfo {
@@ -569,8 +573,5 @@ export function decodeS4uDelegationInfo(bytes: Uint8Array, base = 0): S4uDelegat
 }
 
 export function encodeS4uDelegationInfo(v: S4uDelegationInfo): Uint8Array {
-  return NdrWriter.serialize((n) => {
-    n.pointer(true);
-    writeS4uDelegationInfo(n, v);
-  });
+  return encodeNdrTopLevel(v, writeS4uDelegationInfo);
 }
