@@ -933,7 +933,7 @@ export class Tracer {
         `TKEY ${m.response ? 'response' : 'query'} for ${k.name} (GSS-TSIG)${r.summary ? `, ${r.summary}` : ''}`,
       );
     }
-    if (m.opcode !== 0 || m.tkeys.length) return; // UPDATE, NOTIFY, GSS-TSIG negotiation: not a lookup
+    if (m.opcode !== 0) return; // UPDATE, NOTIFY: not a lookup
     const q = m.questions[0];
     const name = q?.name ?? '';
     const qtype = q?.type ?? '';
