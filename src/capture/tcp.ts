@@ -178,7 +178,7 @@ export class TcpReassembler {
     }
     this.deliver(c, dir, b, ctx);
     if (fin) this.deliverFin(c, dir);
-    this.drain(c, dir);
+    this.drain(c, dir, ctx);
   }
 
   private deliver(c: TcpConn, dir: Dir, b: Uint8Array, ctx: SegCtx): void {
@@ -193,7 +193,8 @@ export class TcpReassembler {
     d.next = ((d.next as number) + 1) >>> 0;
   }
 
-  private drain(c: TcpConn, dir: Dir): void {
+  /** Delivers waiting segments that now follow on; they count as arriving with `ctx`, the frame that filled the hole (as tshark reports). */
+  private drain(c: TcpConn, dir: Dir, ctx: SegCtx): void {
     const d = c.dirs[dir];
     while (d.pending.length && !d.fin) {
       const next = d.next as number;
@@ -204,7 +205,7 @@ export class TcpReassembler {
         if (delta > 0) continue;
         d.pending.splice(i, 1);
         d.pendingBytes -= p.data.length;
-        if (-delta < p.data.length) this.deliver(c, dir, p.data.subarray(-delta), p.ctx);
+        if (-delta < p.data.length) this.deliver(c, dir, p.data.subarray(-delta), ctx);
         if (p.fin && -delta <= p.data.length) this.deliverFin(c, dir);
         progressed = true;
         break;
@@ -222,7 +223,7 @@ export class TcpReassembler {
     for (const p of d.pending) if (((p.seq - min) | 0) < 0) min = p.seq;
     const hole = (min - next) | 0;
     if (hole > 0) this.gap(c, dir, hole, ctx);
-    this.drain(c, dir);
+    this.drain(c, dir, ctx);
   }
 
   private gap(c: TcpConn, dir: Dir, bytes: number, ctx: SegCtx): void {

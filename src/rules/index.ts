@@ -1,6 +1,8 @@
 /** The rulebook: every rule, one per file. The same rules serve decode, live checks, traces and event logs. */
 import type { Fact } from '../facts/fact.js';
 import { accountProblem } from './account-problem.js';
+import { captureDamaged } from './capture-damaged.js';
+import { captureMissingSegments } from './capture-missing-segments.js';
 import { clockSkew } from './clock-skew.js';
 import { enctypeUnsupported } from './enctype-unsupported.js';
 import { type Finding, type Rule, STEPS } from './finding.js';
@@ -19,6 +21,8 @@ import { weakEnctype } from './weak-enctype.js';
 export * from './finding.js';
 
 export const RULES: readonly Rule[] = [
+  captureDamaged,
+  captureMissingSegments,
   malformedInput,
   accountProblem,
   clockSkew,

@@ -294,7 +294,7 @@ export class TcpFlow {
     readonly cport: number,
     readonly sport: number,
     t0: number,
-    readonly mss = 1460,
+    public mss = 1460,
   ) {
     this.seq = [1000, 5000];
     this.t = t0;
