@@ -68,6 +68,8 @@ const newDir = (): DirState => ({ next: undefined, pending: [], pendingBytes: 0,
 
 export class TcpReassembler {
   private conns = new Map<string, TcpConn>();
+  /** where recently closed connections ended, so a late retransmission is not read as a new stream */
+  private closedEnds = new Map<string, { client: Endpoint; next: [number | undefined, number | undefined] }>();
   connections = 0;
 
   constructor(private readonly cb: TcpCallbacks) {}
@@ -92,6 +94,15 @@ export class TcpReassembler {
       // the same 4-tuple reused by a new connection
       this.close(key, c, ctx);
       c = undefined;
+    }
+    if (!c && !syn) {
+      const ended = this.closedEnds.get(key);
+      if (ended) {
+        const d0 = src === ended.client.addr && t.sport === ended.client.port ? 0 : 1;
+        const end = ended.next[d0];
+        if (end !== undefined && ((t.seq + t.payload.length - end) | 0) <= 0) return;
+        this.closedEnds.delete(key);
+      }
     }
     if (!c) {
       if (t.flags & TCP.RST && t.payload.length === 0 && !(syn && ack)) {
@@ -255,6 +266,8 @@ export class TcpReassembler {
     for (const dir of [0, 1] as const) while (c.dirs[dir].pending.length && !c.dirs[dir].fin) this.skipHole(c, dir, ctx);
     c.handler?.end(ctx);
     this.conns.delete(key);
+    this.closedEnds.set(key, { client: c.client, next: [c.dirs[0].next, c.dirs[1].next] });
+    if (this.closedEnds.size > 4096) this.closedEnds.delete(this.closedEnds.keys().next().value as string);
   }
 
   /** End of capture: flush what waits, report unanswered SYNs, end every handler. */
