@@ -7,8 +7,11 @@
  * 0x76 ([APPLICATION 22], RFC 4120 §5.8), other Kerberos messages [APPLICATION 10..15, 30] (RFC 4120 §5.4–5.9.1),
  * GSS-API initial context token 0x60 (RFC 2743 §3.1), SPNEGO NegTokenResp 0xa1 / NegTokenInit 0xa0 (RFC 4178 §4.2),
  * NTLMSSP "NTLMSSP\0" (MS-NLMP §2.2), pcap 0xa1b2c3d4 / 0xa1b23c4d either order, pcapng 0x0a0d0d0a,
- * EVTX "ElfFile\0" (MS-EVEN6 file header).
+ * EVTX "ElfFile\0" (MS-EVEN6 file header). Kerberos per-message tokens: RFC 4121 Wrap 05 04 (which starts like a
+ * version-4 ccache: told apart by structure, see perMessage below), MIC 04 04; RFC 1964 / RFC 4757 MIC 01 01 and
+ * Wrap 02 01, bare or inside the GSS framing.
  */
+import { looksLikeCfxToken } from '../protocol/gss/per-message.js';
 import { ApplicationTag } from '../protocol/krb5/constants.js';
 import { fromBase64, fromHex } from '../wire/encoding.js';
 import { decodeCcache } from './ccache.js';
@@ -20,6 +23,7 @@ export type DetectedKind =
   | 'kirbi'
   | 'krb5' // a raw Kerberos message (detail names it)
   | 'gss-token'
+  | 'gss-per-message' // an RFC 4121 MIC / Wrap token or an RFC 1964 / RC4 one (detail: which; framed ones too)
   | 'spnego-init'
   | 'spnego-resp'
   | 'ntlmssp'
@@ -105,6 +109,8 @@ function detectAt(b: Uint8Array, depth: number): Detection {
   const b0 = b[0] as number;
   const b1 = b[1];
 
+  const pm = perMessage(b);
+  if (pm) return pm;
   if (b0 === 0x05 && b1 !== undefined && b1 >= 1 && b1 <= 4) return fileFormat(b, b1);
 
   if (ascii(b, 0, 8) === 'NTLMSSP\0') {
@@ -166,6 +172,45 @@ function fileFormat(b: Uint8Array, version: number): Detection {
     : { kind: 'ccache', confidence: 0.4, detail: `version ${version}, damaged` };
 }
 
+/** RFC 1964 §1.2 / RFC 4757 §7.1 token body: TOK_ID 01 01 (MIC) or 02 01 (Wrap), a known SGN_ALG, FF FF filler. */
+function legacyPerMessage(b: Uint8Array, at: number): string | undefined {
+  const t0 = b[at];
+  if (b.length < at + 24 || (t0 !== 0x01 && t0 !== 0x02) || b[at + 1] !== 0x01) return undefined;
+  const sgn = ((b[at + 3] as number) << 8) | (b[at + 2] as number);
+  if (![0x0000, 0x0001, 0x0002, 0x0004, 0x0011].includes(sgn) || b[at + 6] !== 0xff || b[at + 7] !== 0xff) return undefined;
+  const seal = ((b[at + 5] as number) << 8) | (b[at + 4] as number);
+  if (t0 === 0x01 && seal !== 0xffff) return undefined;
+  if (t0 === 0x02 && ![0x0000, 0x0002, 0x0010, 0xffff].includes(seal)) return undefined;
+  const alg = sgn === 0x0011 ? 'RC4-HMAC' : 'DES/DES3';
+  return `${t0 === 0x01 ? 'MIC' : 'Wrap'} token (RFC 1964, ${alg})`;
+}
+
+/**
+ * Per-message tokens by structure. A Wrap token (05 04, Flags, FF, EC, RRC, SND_SEQ) and a version-4 ccache
+ * (05 04, a 16-bit header length, header fields) share their first two octets: a ccache's third and fourth octets are
+ * its header length (12 for MIT's one KDC-offset field), a Wrap token's are the flags (only bits 0-2 defined) and the
+ * FF filler. A ccache whose header length happened to read as flags + FF is still a ccache if it decodes cleanly.
+ */
+function perMessage(b: Uint8Array): Detection | undefined {
+  const cfx = looksLikeCfxToken(b);
+  if (cfx === 'wrap') {
+    const cc = (() => {
+      try {
+        const c = decodeCcache(b);
+        return c.errors.length === 0 && c.defaultPrincipal !== undefined;
+      } catch {
+        return false;
+      }
+    })();
+    if (!cc) return { kind: 'gss-per-message', confidence: 0.9, detail: 'Wrap token (RFC 4121)' };
+    return undefined;
+  }
+  if (cfx === 'mic') return { kind: 'gss-per-message', confidence: 0.9, detail: 'MIC token (RFC 4121)' };
+  const legacy = legacyPerMessage(b, 0);
+  if (legacy) return { kind: 'gss-per-message', confidence: 0.7, detail: legacy };
+  return undefined;
+}
+
 function gssToken(b: Uint8Array): Detection {
   const l = derLength(b, 1);
   if (!l) return { kind: 'gss-token', confidence: 0.3 };
@@ -174,6 +219,9 @@ function gssToken(b: Uint8Array): Detection {
   const oidLen = b[at + 1] ?? 0;
   const oid = hexOf(b.subarray(at + 2, at + 2 + oidLen));
   const mech = GSS_MECHS.find(([h]) => h === oid)?.[1];
+  // RFC 1964 per-message tokens are framed like context tokens (DCE/RPC and old Windows send them so)
+  const legacy = mech?.startsWith('krb5') ? legacyPerMessage(b, at + 2 + oidLen) : undefined;
+  if (legacy) return { kind: 'gss-per-message', confidence: 0.9, detail: `${legacy}, framed` };
   return { kind: 'gss-token', confidence: mech ? (wholeTlv(b, 0) ? 1 : 0.7) : 0.5, detail: mech ?? `mechanism ${oid}` };
 }
 
