@@ -126,14 +126,19 @@ export interface LegacyToken {
 export type PerMessageToken = MicToken | WrapToken | LegacyToken;
 
 /** SGN_ALG / SEAL_ALG as little-endian 16-bit values of their two octets (`11 00` = 0x0011), as Wireshark shows them. */
-const SGN_ALG: Record<number, string> = {
-  [0x0000]: 'DES MAC MD5',
-  [0x0001]: 'MD2.5',
-  [0x0002]: 'DES MAC',
-  [0x0004]: 'HMAC SHA1 DES3-KD',
-  [0x0011]: 'HMAC-MD5 (RC4)',
-};
-const SEAL_ALG: Record<number, string> = { [0x0000]: 'DES', [0x0002]: 'DES3-KD', [0x0010]: 'RC4', [0xffff]: 'none' };
+const SGN_ALG = new Map<number, string>([
+  [0x0000, 'DES MAC MD5'],
+  [0x0001, 'MD2.5'],
+  [0x0002, 'DES MAC'],
+  [0x0004, 'HMAC SHA1 DES3-KD'],
+  [0x0011, 'HMAC-MD5 (RC4)'],
+]);
+const SEAL_ALG = new Map<number, string>([
+  [0x0000, 'DES'],
+  [0x0002, 'DES3-KD'],
+  [0x0010, 'RC4'],
+  [0xffff, 'none'],
+]);
 const SGN_ALG_HMAC_MD5 = 0x0011;
 
 /** Bytes that start an RFC 4121 MIC or Wrap token: TOK_ID 04 04 / 05 04, defined flag bits only, FF filler. */
@@ -227,12 +232,12 @@ export function readLegacyToken(r: ByteReader, framed: boolean): LegacyToken {
     throw new DecodeError('ERR_BAD_VALUE', `filler 0x${filler.toString(16)} is not FFFF`, { field: 'Filler', offset: fillerAt });
   if (tokId === 0x0101 && sealAlg !== 0xffff)
     throw new DecodeError('ERR_BAD_VALUE', `filler 0x${sealAlg.toString(16)} is not FFFF`, { field: 'Filler', offset: sealAt });
-  if (SGN_ALG[sgnAlg] === undefined)
+  if (!SGN_ALG.has(sgnAlg))
     throw new DecodeError('ERR_UNSUPPORTED', `unknown SGN_ALG 0x${sgnAlg.toString(16).padStart(4, '0')}`, {
       field: 'SGN_ALG',
       offset: offset + 2,
     });
-  if (tokId === 0x0201 && SEAL_ALG[sealAlg] === undefined)
+  if (tokId === 0x0201 && !SEAL_ALG.has(sealAlg))
     throw new DecodeError('ERR_UNSUPPORTED', `unknown SEAL_ALG 0x${sealAlg.toString(16).padStart(4, '0')}`, {
       field: 'SEAL_ALG',
       offset: sealAt,
@@ -247,9 +252,9 @@ export function readLegacyToken(r: ByteReader, framed: boolean): LegacyToken {
     tokId,
     framed,
     sgnAlg,
-    sgnAlgName: SGN_ALG[sgnAlg] as string,
+    sgnAlgName: SGN_ALG.get(sgnAlg) as string,
     sealAlg,
-    sealAlgName: tokId === 0x0201 ? (SEAL_ALG[sealAlg] as string) : 'none',
+    sealAlgName: tokId === 0x0201 ? (SEAL_ALG.get(sealAlg) as string) : 'none',
     sealed: tokId === 0x0201 && sealAlg !== 0xffff,
     sndSeq,
     sgnCksum,

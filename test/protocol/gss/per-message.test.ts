@@ -127,7 +127,7 @@ function capturedKeys(pcap: string, extra: string[]): SessionKey[] {
   for (const line of out.split('\n').filter(Boolean)) {
     const [types, values] = line.split('\t') as [string, string];
     const t = types.split(',');
-    values.split(',').forEach((v, i) => seen.set(`${t[i]}:${v}`, { enctype: Number(t[i]), key: unhex(v) }));
+    for (const [i, v] of values.split(',').entries()) seen.set(`${t[i]}:${v}`, { enctype: Number(t[i]), key: unhex(v) });
   }
   return [...seen.values()];
 }
