@@ -16,6 +16,7 @@ import { inspectEvidence } from '../../src/inspect/evidence.js';
 import { type InspectContext, inspectToken, type TokenView } from '../../src/inspect/token.js';
 import { encodeInitialContextToken, InitialContextTokenSchema } from '../../src/protocol/gss/framing.js';
 import { decodeGssChecksum, encodeKrb5MechToken, IakerbHeaderSchema, Krb5TokId } from '../../src/protocol/gss/krb5.js';
+import { describePerMessageToken } from '../../src/protocol/gss/per-message.js';
 import { decodeNegotiationToken, MechTypeList, NegHints, NegotiationTokenSchema } from '../../src/protocol/gss/spnego.js';
 import { decodeGssToken } from '../../src/protocol/gss/token.js';
 import { findAuthHeaders } from '../../src/protocol/http/auth-header.js';
@@ -71,6 +72,7 @@ import { renderJson } from '../../src/report/json.js';
 import { evaluate } from '../../src/rules/index.js';
 import { type Asn1, decodeDer } from '../../src/wire/asn1.js';
 import { isDecodeError } from '../../src/wire/errors.js';
+import { perMessageSeeds } from './per-message-seeds.js';
 import { type FuzzCorpus, KRB5_MECH, loadCorpus } from './seeds.js';
 
 /** How one input ended, when the decoder returned or threw its own error. Anything else is a crash. */
@@ -306,6 +308,16 @@ export const TARGETS: readonly FuzzTarget[] = [
       decoding(() => {
         const g = decodeGssToken(input);
         return g.error ? partial(g.error.code, g, [`mech:${g.mechanism}`]) : ok(g, [`mech:${g.mechanism}`]);
+      }),
+  },
+  {
+    name: 'per-message',
+    what: 'protocol/gss describePerMessageToken (RFC 4121 MIC/Wrap, RFC 1964/4757 RC4; unwrap with real and fixed keys)',
+    seeds: () => perMessageSeeds().tokens,
+    run: (input) =>
+      decoding(() => {
+        const d = describePerMessageToken(input, perMessageSeeds().keys);
+        return ok(d, [`kind:${d.kind}`, `unwrap:${d.decryption.status}`]);
       }),
   },
   {
