@@ -17,6 +17,7 @@ import { describe, it } from 'node:test';
 import { encrypt } from '../../../src/crypto/index.js';
 import { encodeCcache } from '../../../src/formats/ccache.js';
 import { detect } from '../../../src/formats/detect.js';
+import { encodeKeytab } from '../../../src/formats/keytab.js';
 import {
   decodePerMessageToken,
   describePerMessageToken,
@@ -28,6 +29,8 @@ import {
   unwrapCfx,
   type WrapToken,
 } from '../../../src/protocol/gss/per-message.js';
+import { decodeNegotiationToken, MechTypeList } from '../../../src/protocol/gss/spnego.js';
+import { encodeDer } from '../../../src/wire/asn1.js';
 import { isDecodeError } from '../../../src/wire/errors.js';
 import { corpusPath } from '../../helpers/corpus.js';
 import { requireOrSkip } from '../../helpers/prereq.js';
@@ -338,12 +341,64 @@ describe('per-message tokens: structure', () => {
 });
 
 describe('DCE/RPC packet privacy (scapy dcerpc_privacy_krb, Windows): MIC and DCE-style Wrap tokens, against tshark', () => {
-  it('fields of every per-message token equal tshark’s', (t) => {
-    if (!requireOrSkip(t, tsharkMissing)) return;
+  const scapyPcap = (): string => {
     const gz = corpusPath('pcap/scapy/dcerpc_privacy_krb.pcapng.gz');
     const dir = mkdtempSync(join(tmpdir(), 'ks-pm-'));
     const pcap = join(dir, 'dcerpc_privacy_krb.pcapng');
     writeFileSync(pcap, execFileSync('gzip', ['-dc', gz]));
+    return pcap;
+  };
+
+  it('the SPNEGO mechListMIC of both sides verifies over the DER MechTypeList with the session keys tshark learns', (t) => {
+    if (!requireOrSkip(t, tsharkMissing)) return;
+    const pcap = scapyPcap();
+    // the service key scapy publishes (corpus SOURCES.md): ldap/dc1.domain.local/domain.local@DOMAIN.LOCAL kvno 14 AES256
+    const kt = join(pcap, '..', 'service.keytab');
+    writeFileSync(
+      kt,
+      encodeKeytab({
+        entries: [
+          {
+            principal: { nameType: 2, realm: 'DOMAIN.LOCAL', components: ['ldap', 'dc1.domain.local', 'domain.local'] },
+            kvno: 14,
+            enctype: 18,
+            key: unhex('85abb9b61dc2fa49d4cc04317bbd108f8f79df28239155ed7b144c5d2ebcf016'),
+          },
+        ],
+      }),
+    );
+    const extra = ['-o', 'kerberos.decrypt:TRUE', '-o', `kerberos.file:${kt}`];
+    const keys = capturedKeys(pcap, extra);
+    assert.ok(keys.length >= 3, `tshark learned ${keys.length} keys`);
+    // the NegTokenInit of the bind: what the MIC covers is the DER of its mechTypes (RFC 4178 §5)
+    const [bind] = fields(pcap, 'spnego.negTokenInit_element', ['tcp.payload'], extra);
+    const payload = unhex(bind?.['tcp.payload'] ?? '');
+    const oid = hex(Uint8Array.of(0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02));
+    const at = hex(payload).indexOf(oid) / 2 + 8;
+    const init = decodeNegotiationToken(payload.subarray(at), { allowTrailing: true });
+    assert.equal(init.type, 'negTokenInit');
+    const mechTypes = encodeDer(MechTypeList, (init.value as { mechTypes: string[] }).mechTypes);
+    assert.notEqual(hex(payload).indexOf(hex(mechTypes)), -1, 'the re-encoded MechTypeList is the one on the wire');
+    const mics = fields(pcap, 'spnego.mechListMIC', ['frame.number', 'spnego.mechListMIC'], extra);
+    assert.equal(mics.length, 2);
+    const senders: string[] = [];
+    for (const m of mics) {
+      const token = unhex(m['spnego.mechListMIC'] as string);
+      const d = describePerMessageToken(token, keys, { message: mechTypes });
+      assert.equal(d.decryption.status, 'ok', `frame ${m['frame.number']}: ${d.decryption.notes.join('; ')}`);
+      assert.equal(d.decryption.usage, d.sender === 'acceptor' ? 23 : 25);
+      senders.push(d.sender as string);
+      // and not over anything else
+      const other = describePerMessageToken(token, keys, { message: mechTypes.subarray(1) });
+      assert.equal(other.decryption.status, 'failed');
+      assert.equal(describePerMessageToken(token, keys).decryption.status, 'no-message');
+    }
+    assert.deepEqual(senders.sort(), ['acceptor', 'initiator']);
+  });
+
+  it('fields of every per-message token equal tshark’s', (t) => {
+    if (!requireOrSkip(t, tsharkMissing)) return;
+    const pcap = scapyPcap();
     const rows = fields(pcap, 'spnego.krb5.tok_id == 0x0404 || spnego.krb5.tok_id == 0x0405', [
       'frame.number',
       'spnego.krb5.tok_id',
