@@ -19,7 +19,7 @@
  *   Every other block (NRB, ISB, custom) is skipped by its length.
  */
 
-/** One captured packet. `data` is a view valid only during the callback (it may point into the caller's chunk). */
+/** One captured packet. Valid only during the callback: the object is reused and `data` may point into the caller's chunk. */
 export interface RawPacket {
   /** 1-based, in file order, as tshark numbers frames. */
   frame: number;
@@ -91,6 +91,8 @@ export class CaptureReader {
   private pcapLink = 1;
   private stopped = false;
   private started = false;
+  /** one packet object, refilled for every packet (the callback must not keep it) */
+  private pkt: RawPacket = { frame: 0, sec: 0, nsec: 0, linkType: 0, interfaceId: 0, data: new Uint8Array(0), origLen: 0, offset: 0 };
 
   constructor(private readonly onPacket: (p: RawPacket) => void) {}
 
@@ -224,16 +226,16 @@ export class CaptureReader {
       const frac = dv.getUint32(p + 4, le);
       const origLen = dv.getUint32(p + 12, le);
       this.packets++;
-      this.onPacket({
-        frame: this.packets,
-        sec,
-        nsec: frac * nsDiv,
-        linkType: this.pcapLink,
-        interfaceId: 0,
-        data: d.subarray(p + 16, p + 16 + incl),
-        origLen,
-        offset: this.bufOffset + p,
-      });
+      const pk = this.pkt;
+      pk.frame = this.packets;
+      pk.sec = sec;
+      pk.nsec = frac * nsDiv;
+      pk.linkType = this.pcapLink;
+      pk.interfaceId = 0;
+      pk.data = d.subarray(p + 16, p + 16 + incl);
+      pk.origLen = origLen;
+      pk.offset = this.bufOffset + p;
+      this.onPacket(pk);
       p += 16 + incl;
     }
     return p;
@@ -312,18 +314,16 @@ export class CaptureReader {
         const cap = dv.getUint32(b + 12, le);
         const origLen = dv.getUint32(b + 16, le);
         if (b + 20 + cap > e) return !!this.damage(offset, blockName(type), `captured length ${cap} runs past the end of its block`);
-        const { sec, nsec } = tsSplit(hi, lo, iface);
         this.packets++;
-        this.onPacket({
-          frame: this.packets,
-          sec,
-          nsec,
-          linkType: iface.linkType,
-          interfaceId: ifId,
-          data: d.subarray(b + 20, b + 20 + cap),
-          origLen,
-          offset,
-        });
+        const pk = this.pkt;
+        tsSplit(hi, lo, iface, pk);
+        pk.frame = this.packets;
+        pk.linkType = iface.linkType;
+        pk.interfaceId = ifId;
+        pk.data = d.subarray(b + 20, b + 20 + cap);
+        pk.origLen = origLen;
+        pk.offset = offset;
+        this.onPacket(pk);
         return true;
       }
       case 0x00000003: {
@@ -354,18 +354,26 @@ export class CaptureReader {
   }
 }
 
-function tsSplit(hi: number, lo: number, iface: Iface): { sec: number; nsec: number } {
+function tsSplit(hi: number, lo: number, iface: Iface, out: { sec: number; nsec: number }): void {
   if (iface.tsDivN === 1e6 && hi < 0x100000) {
     // the common case without BigInt: µs ticks fit a double exactly (< 2^53)
     const ticks = hi * 4294967296 + lo;
     const sec = Math.floor(ticks / 1e6);
-    return { sec: sec + iface.tsOffset, nsec: (ticks - sec * 1e6) * 1000 };
+    out.sec = sec + iface.tsOffset;
+    out.nsec = (ticks - sec * 1e6) * 1000;
+    return;
+  }
+  if (iface.tsDivN === 1e9 && hi < 0x100000) {
+    const ticks = hi * 4294967296 + lo;
+    const sec = Math.floor(ticks / 1e9);
+    out.sec = sec + iface.tsOffset;
+    out.nsec = ticks - sec * 1e9;
+    return;
   }
   const ticks = (BigInt(hi) << 32n) | BigInt(lo);
   const div = iface.tsDiv > 0n ? iface.tsDiv : 1n;
-  const sec = ticks / div;
-  const rem = ticks % div;
-  return { sec: Number(sec) + iface.tsOffset, nsec: Number((rem * 1000000000n) / div) };
+  out.sec = Number(ticks / div) + iface.tsOffset;
+  out.nsec = Number(((ticks % div) * 1000000000n) / div);
 }
 
 function* options(dv: DataView, b: number, e: number, le: boolean): Generator<[number, number, number]> {

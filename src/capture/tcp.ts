@@ -75,6 +75,7 @@ export class TcpReassembler {
   constructor(private readonly cb: TcpCallbacks) {}
 
   segment(t: Extract<Transport, { kind: 'tcp' }>, ctx: SegCtx): void {
+    this.lastConn = undefined;
     const { src, dst } = t.ip;
     const fwd = src < dst || (src === dst && t.sport <= t.dport);
     const key = fwd ? `${src} ${t.sport} ${dst} ${t.dport}` : `${dst} ${t.dport} ${src} ${t.sport}`;
@@ -122,6 +123,28 @@ export class TcpReassembler {
       this.connections++;
     }
     const dir: Dir = src === c.client.addr && t.sport === c.client.port ? 0 : 1;
+    this.lastKey = key;
+    this.lastConn = c;
+    this.lastDir = dir;
+    this.step(key, c, dir, t.flags, t.seq, t.ack, t.payload, ctx);
+  }
+
+  /** The connection and direction of the last segment (the caller may cache them for the next ones of that flow). */
+  lastKey = '';
+  lastConn: TcpConn | undefined;
+  lastDir: Dir = 0;
+
+  /**
+   * A segment of a connection the caller already looked up (a flow cache hit: the same 4-tuple as a recent
+   * segment). Only for segments without SYN or RST, and only while the connection is open.
+   */
+  fast(key: string, c: TcpConn, dir: Dir, flags: number, seq: number, ack: number, payload: Uint8Array, ctx: SegCtx): void {
+    this.step(key, c, dir, flags, seq, ack, payload, ctx);
+  }
+
+  private step(key: string, c: TcpConn, dir: Dir, flags: number, seq: number, ackNo: number, payload: Uint8Array, ctx: SegCtx): void {
+    const syn = (flags & TCP.SYN) !== 0;
+    const ack = (flags & TCP.ACK) !== 0;
     const d = c.dirs[dir];
     if (syn) {
       if (dir === 0 && !ack) {
@@ -130,9 +153,9 @@ export class TcpReassembler {
         c.synAck = ctx;
         if (c.syn) this.cb.attempt?.(c, 'open', ctx);
       }
-      d.next = (t.seq + 1) >>> 0;
+      d.next = (seq + 1) >>> 0;
     }
-    if (t.flags & TCP.RST) {
+    if (flags & TCP.RST) {
       if (!c.rst) {
         c.rst = { ctx, dir };
         if (dir === 1 && c.syn && !c.synAck) this.cb.attempt?.(c, 'refused', ctx);
@@ -141,16 +164,15 @@ export class TcpReassembler {
       return;
     }
     if (c.handler === null) {
-      if (t.flags & TCP.FIN) {
+      if (flags & TCP.FIN) {
         c.dirs[dir].fin = true;
         if (c.dirs[1 - dir]?.fin) this.close(key, c, ctx);
       }
       return;
     }
-    const fin = (t.flags & TCP.FIN) !== 0;
-    const payload = t.payload;
+    const fin = (flags & TCP.FIN) !== 0;
     if (payload.length === 0 && !fin) {
-      if (ack && c.handler) this.ackCheck(c, (1 - dir) as Dir, t.ack, ctx);
+      if (ack && c.handler) this.ackCheck(c, (1 - dir) as Dir, ackNo, ctx);
       return;
     }
     if (c.handler === undefined && payload.length) {
@@ -160,9 +182,9 @@ export class TcpReassembler {
         return;
       }
     }
-    if (d.next === undefined) d.next = t.seq;
-    this.accept(c, dir, t.seq, payload, fin, ctx);
-    if (ack && c.handler) this.ackCheck(c, (1 - dir) as Dir, t.ack, ctx);
+    if (d.next === undefined) d.next = seq;
+    this.accept(c, dir, seq, payload, fin, ctx);
+    if (ack && c.handler) this.ackCheck(c, (1 - dir) as Dir, ackNo, ctx);
     if (c.dirs[0].fin && c.dirs[1].fin) this.close(key, c, ctx);
   }
 

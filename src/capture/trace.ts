@@ -157,10 +157,59 @@ export class Tracer {
 
   // ---- packets ---------------------------------------------------------------------------------------------
 
+  /** Flow cache: the last two TCP 4-tuples seen in plain Ethernet/IPv4 frames (bulk transfers alternate data and ACKs). */
+  private flows: { a: number; b: number; ports: number; key: string; conn: TcpConn; dir: Dir }[] = [];
+  private lastLink = -1;
+
   private packet(p: RawPacket): void {
     const ctx: SegCtx = { frame: p.frame, sec: p.sec, nsec: p.nsec };
     this.last = ctx;
-    this.linkTypes.add(p.linkType);
+    if (p.linkType !== this.lastLink) {
+      this.lastLink = p.linkType;
+      this.linkTypes.add(p.linkType);
+    }
+    const d = p.data;
+    // fast path: Ethernet · IPv4 without options or fragmentation · TCP without SYN/RST, of a flow seen just before
+    let flowA = 0;
+    let flowB = 0;
+    let flowPorts = 0;
+    const plain =
+      p.linkType === 1 &&
+      d.length >= 54 &&
+      d[12] === 8 &&
+      d[13] === 0 &&
+      d[14] === 0x45 &&
+      d[23] === 6 &&
+      ((d[20] as number) & 0x3f) === 0 &&
+      d[21] === 0;
+    if (plain) {
+      flowA = ((d[26] as number) << 24) | ((d[27] as number) << 16) | ((d[28] as number) << 8) | (d[29] as number);
+      flowB = ((d[30] as number) << 24) | ((d[31] as number) << 16) | ((d[32] as number) << 8) | (d[33] as number);
+      flowPorts = ((d[34] as number) << 24) | ((d[35] as number) << 16) | ((d[36] as number) << 8) | (d[37] as number);
+      const flags = d[47] as number;
+      const hl = ((d[46] as number) >> 4) * 4;
+      if (!(flags & 6) && hl >= 20) {
+        const swapped = (flowPorts >>> 16) | (flowPorts << 16);
+        for (const e of this.flows) {
+          let dir = -1;
+          if (e.a === flowA && e.b === flowB && e.ports === flowPorts) dir = e.dir;
+          else if (e.a === flowB && e.b === flowA && e.ports === swapped) dir = 1 - e.dir;
+          if (dir < 0) continue;
+          if (e.conn.closed) break;
+          const total = ((d[16] as number) << 8) | (d[17] as number);
+          const end = total === 0 ? d.length : Math.min(d.length, 14 + total);
+          if (34 + hl > end) break;
+          const seq = (((d[38] as number) << 24) | ((d[39] as number) << 16) | ((d[40] as number) << 8) | (d[41] as number)) >>> 0;
+          const ack = (((d[42] as number) << 24) | ((d[43] as number) << 16) | ((d[44] as number) << 8) | (d[45] as number)) >>> 0;
+          try {
+            this.tcp.fast(e.key, e.conn, dir as Dir, flags, seq, ack, d.subarray(34 + hl, end), ctx);
+          } catch (err) {
+            this.dissectorProblem(ctx, 'tcp', err);
+          }
+          return;
+        }
+      }
+    }
     let t: Transport;
     try {
       const l = linkPayload(p.linkType, p.data);
@@ -173,8 +222,18 @@ export class Tracer {
       return;
     }
     try {
-      if (t.kind === 'tcp') this.tcp.segment(t, ctx);
-      else if (t.kind === 'udp') this.udp(t, ctx);
+      if (t.kind === 'tcp') {
+        this.tcp.segment(t, ctx);
+        const c = this.tcp.lastConn;
+        if (plain && c && !c.closed) {
+          const first = this.flows[0];
+          if (!first || first.conn !== c)
+            this.flows = [
+              { a: flowA, b: flowB, ports: flowPorts, key: this.tcp.lastKey, conn: c, dir: this.tcp.lastDir },
+              ...this.flows.slice(0, 1),
+            ];
+        }
+      } else if (t.kind === 'udp') this.udp(t, ctx);
       else if (t.kind === 'unreachable') this.unreachable(t, ctx);
     } catch (e) {
       this.dissectorProblem(ctx, t.kind, e);
