@@ -41,7 +41,19 @@
  * Pure codec: no I/O. Bad input throws DecodeError (code, field, offset); a wrong key is a status, not an error.
  */
 
-import { decrypt, digest, getEnctype, hmac, rc4 } from '../../crypto/index.js';
+import {
+  aesEncryptBlock,
+  ctsDecrypt,
+  decrypt,
+  deriveKey,
+  digest,
+  getEnctype,
+  hmac,
+  KE,
+  KI,
+  rc4,
+  usageConstant,
+} from '../../crypto/index.js';
 import { concatBytes, toHex } from '../../wire/encoding.js';
 import { DecodeError } from '../../wire/errors.js';
 import { ByteReader } from '../../wire/reader.js';
@@ -468,6 +480,67 @@ export function unwrapCfx(t: WrapToken, keys: readonly SessionKey[]): UnwrapResu
   return { status: anyImplemented ? 'failed' : 'unsupported', notes, usage };
 }
 
+/**
+ * DCE/RPC packet privacy with Kerberos (MS-RPCE §2.2.2.11, MS-KILE §3.4.5.4.1, "DCE style"): the auth verifier holds
+ * the Wrap token's header and the rest of the token, the sealed stub travels as the PDU body, and the checksum also
+ * covers the PDU octets before the stub (PDU and request headers) and after it (auth padding is inside the stub;
+ * the sec_trailer) — GSS_Wrap_iov SIGN_ONLY buffers. Windows rotates the token by RRC + EC, not RRC (Heimdal's
+ * cfx.c says so too); MIT peers by RRC: both are tried, the header copy tells which. AES-SHA1 (17, 18) only:
+ * ciphertext = confounder | stub | EC filler | header copy, HMAC-SHA1-96 over confounder | before | stub | after |
+ * filler | header copy (RFC 3961 §5.3 with the GSS IOV order of MIT's k5sealiov.c).
+ */
+export function unwrapCfxDce(
+  t: WrapToken,
+  stub: Uint8Array,
+  sign: { before: Uint8Array; after: Uint8Array },
+  keys: readonly SessionKey[],
+): UnwrapResult {
+  const notes: string[] = [];
+  if (keys.length === 0) return { status: 'no-key', notes };
+  if (!t.sealed) return { status: 'unsupported', notes: ['a DCE-style token without Sealed: verify it as a MIC over the PDU'] };
+  const usage = sealUsage(t);
+  const all = concatBytes(t.data, stub);
+  let anyAes = false;
+  for (const [i, k] of keys.entries()) {
+    const prof = getEnctype(k.enctype);
+    if (!prof || (k.enctype !== 17 && k.enctype !== 18)) continue;
+    anyAes = true;
+    const dk = (c: Uint8Array) => deriveKey(aesEncryptBlock, 16, (s) => prof.randomToKey(s), k.key, c, prof.keySize);
+    for (const rot of t.ec ? [t.rrc + t.ec, t.rrc] : [t.rrc]) {
+      const data = rotateLeft(all, rot);
+      if (data.length < 16 + 16 + 12 + t.ec) continue;
+      const ct = data.subarray(0, data.length - 12);
+      const mac = data.subarray(data.length - 12);
+      let plain: Uint8Array;
+      try {
+        plain = ctsDecrypt(dk(usageConstant(usage, KE)), new Uint8Array(16), ct);
+      } catch (e) {
+        notes.push(`key ${i} (${prof.name}), rotation ${rot}: ${errorText(e)}`);
+        continue;
+      }
+      if (!sameBytes(plain.subarray(plain.length - 16), headerFor(t.header, false))) continue;
+      const confounder = plain.subarray(0, 16);
+      const body = plain.subarray(16, plain.length - 16 - t.ec);
+      const tail = plain.subarray(plain.length - 16 - t.ec);
+      const expected = hmac('sha1', dk(usageConstant(usage, KI)), concatBytes(confounder, sign.before, body, sign.after, tail)).subarray(
+        0,
+        12,
+      );
+      if (!sameBytes(expected, mac)) {
+        notes.push(`key ${i} (${prof.name}): decrypted (header copy matches, rotation ${rot}) but the checksum over the PDU does not`);
+        continue;
+      }
+      return { status: 'ok', payload: body.slice(), keyIndex: i, enctype: k.enctype, usage, notes };
+    }
+    notes.push(`key ${i} (${prof.name}): no rotation gives the token header back`);
+  }
+  return {
+    status: anyAes ? 'failed' : 'unsupported',
+    notes: anyAes ? notes : [...notes, 'DCE style is read for AES-SHA1 keys only'],
+    usage,
+  };
+}
+
 /** RFC 4121 §4.2.4: verifies a MIC token over `message` with each key until one works. */
 export function verifyCfxMic(t: MicToken, message: Uint8Array | undefined, keys: readonly SessionKey[]): UnwrapResult {
   const notes: string[] = [];
@@ -587,11 +660,22 @@ export interface PerMessageDescription {
 export function describePerMessageToken(
   bytes: Uint8Array,
   sessionKeys: readonly SessionKey[] = [],
-  opts: { base?: number; message?: Uint8Array } = {},
+  opts: {
+    base?: number;
+    /** what a MIC token signs (it is not in the token) */
+    message?: Uint8Array;
+    /** DCE/RPC: the token is the auth verifier; the sealed stub and the PDU octets around it (see unwrapCfxDce) */
+    dce?: { stub: Uint8Array; before: Uint8Array; after: Uint8Array };
+  } = {},
 ): PerMessageDescription {
   const t = decodePerMessageToken(bytes, opts.base === undefined ? {} : { base: opts.base });
   if (t.kind === 'mic' || t.kind === 'wrap') {
-    const r = t.kind === 'wrap' ? unwrapCfx(t, sessionKeys) : verifyCfxMic(t, opts.message, sessionKeys);
+    const r =
+      t.kind === 'mic'
+        ? verifyCfxMic(t, opts.message, sessionKeys)
+        : opts.dce
+          ? unwrapCfxDce(t, opts.dce.stub, opts.dce, sessionKeys)
+          : unwrapCfx(t, sessionKeys);
     const d: PerMessageDescription = {
       kind: t.kind,
       spec: t.kind === 'wrap' ? 'RFC 4121 §4.2.6.2' : 'RFC 4121 §4.2.6.1',

@@ -27,6 +27,7 @@ import {
   rotateRight,
   type SessionKey,
   unwrapCfx,
+  unwrapCfxDce,
   type WrapToken,
 } from '../../../src/protocol/gss/per-message.js';
 import { decodeNegotiationToken, MechTypeList } from '../../../src/protocol/gss/spnego.js';
@@ -394,6 +395,57 @@ describe('DCE/RPC packet privacy (scapy dcerpc_privacy_krb, Windows): MIC and DC
       assert.equal(describePerMessageToken(token, keys).decryption.status, 'no-message');
     }
     assert.deepEqual(senders.sort(), ['acceptor', 'initiator']);
+  });
+
+  it('every sealed request and response stub decrypts (DCE style, RRC + EC rotation, checksum over the PDU) to tshark’s plaintext', (t) => {
+    if (!requireOrSkip(t, tsharkMissing)) return;
+    const pcap = scapyPcap();
+    const kt = join(pcap, '..', 'service.keytab');
+    writeFileSync(
+      kt,
+      encodeKeytab({
+        entries: [
+          {
+            principal: { nameType: 2, realm: 'DOMAIN.LOCAL', components: ['ldap', 'dc1.domain.local', 'domain.local'] },
+            kvno: 14,
+            enctype: 18,
+            key: unhex('85abb9b61dc2fa49d4cc04317bbd108f8f79df28239155ed7b144c5d2ebcf016'),
+          },
+        ],
+      }),
+    );
+    const extra = ['-o', 'kerberos.decrypt:TRUE', '-o', `kerberos.file:${kt}`];
+    const keys = capturedKeys(pcap, extra);
+    const filter = 'spnego.krb5.tok_id == 0x0405 && dcerpc.encrypted_stub_data';
+    const rows = fields(pcap, filter, ['frame.number', 'spnego.krb5.blob', 'dcerpc.encrypted_stub_data', 'tcp.payload'], extra);
+    const sources = dataSources(pcap, filter, extra);
+    let n = 0;
+    for (const row of rows) {
+      const frame = Number(row['frame.number']);
+      const blob = unhex(row['spnego.krb5.blob'] as string);
+      const stub = unhex(row['dcerpc.encrypted_stub_data'] as string);
+      const pdu = unhex(row['tcp.payload'] as string);
+      const si = Buffer.from(pdu).indexOf(Buffer.from(stub));
+      const bi = Buffer.from(pdu).indexOf(Buffer.from(blob));
+      if (si < 0 || bi < 0) continue; // a PDU split over segments
+      const tok = decodePerMessageToken(blob) as WrapToken;
+      const r = unwrapCfxDce(tok, stub, { before: pdu.subarray(0, si), after: pdu.subarray(si + stub.length, bi) }, keys);
+      assert.equal(r.status, 'ok', `frame ${frame}: ${r.notes.join('; ')}`);
+      const reference = sources.get(frame)?.get('Decrypted stub data');
+      assert.ok(reference, `frame ${frame}: tshark decrypted it`);
+      assert.equal(hex(r.payload as Uint8Array), hex(reference), `frame ${frame}: stub plaintext`);
+      const d = describePerMessageToken(blob, keys, {
+        dce: { stub, before: pdu.subarray(0, si), after: pdu.subarray(si + stub.length, bi) },
+      });
+      assert.equal(hex(d.payload as Uint8Array), hex(reference));
+      // one changed octet of the (unencrypted) PDU header breaks the checksum
+      const before = pdu.slice(0, si);
+      before[2] = (before[2] as number) ^ 1;
+      assert.equal(unwrapCfxDce(tok, stub, { before, after: pdu.subarray(si + stub.length, bi) }, keys).status, 'failed');
+      n++;
+    }
+    assert.ok(n >= 6, `${n} DCE-style tokens decrypted`);
+    t.diagnostic(`${n} sealed DCE/RPC PDUs decrypted`);
   });
 
   it('fields of every per-message token equal tshark’s', (t) => {
