@@ -490,3 +490,63 @@ describe('DCE/RPC packet privacy (scapy dcerpc_privacy_krb, Windows): MIC and DC
     t.diagnostic(`MIC ${mics}, Wrap ${wraps}`);
   });
 });
+
+describe('Windows LDAP SASL (zeek corpus): RC4 sealed and AES signed-only tokens, against tshark', () => {
+  const NAMES = [
+    'frame.number',
+    'spnego.krb5.tok_id',
+    'spnego.krb5.cfx_flags',
+    'spnego.krb5.cfx_ec',
+    'spnego.krb5.cfx_rrc',
+    'spnego.krb5.cfx_seq',
+    'spnego.krb5.sgn_alg',
+    'spnego.krb5.seal_alg',
+    'spnego.krb5.snd_seq',
+    'spnego.krb5.sgn_cksum',
+    'spnego.krb5.confounder',
+    'ldap.sasl_buffer_length',
+    'tcp.payload',
+    'ldap.messageID',
+    'ldap.protocolOp',
+  ];
+  it('fields equal tshark; a signed-only Wrap token carries the LDAP message tshark dissects (after RRC and EC)', (t) => {
+    if (!requireOrSkip(t, tsharkMissing)) return;
+    let rc4 = 0;
+    let signed = 0;
+    for (const file of ['pcap/zeek/ldap/krb5-sign-seal-01.pcap', 'pcap/zeek/ldap/missing_krbtgt_ldap_request.pcapng']) {
+      const rows = fields(corpusPath(file), 'spnego.krb5.tok_id == 0x0102 || spnego.krb5.tok_id == 0x0405', NAMES);
+      for (const row of rows) {
+        const where = `${file} frame ${row['frame.number']}`;
+        const payload = unhex(row['tcp.payload'] ?? '');
+        const len = Number(row['ldap.sasl_buffer_length']);
+        if (payload.length !== 4 + len) continue; // a SASL buffer split over segments
+        const token = payload.subarray(4);
+        assert.equal(detect(token).kind, 'gss-per-message', where);
+        const tok = decodePerMessageToken(token);
+        if (tok.kind === 'rfc1964-wrap') {
+          assert.equal(tok.sgnAlg, Number.parseInt(row['spnego.krb5.sgn_alg'] as string, 16), `${where}: SGN_ALG`);
+          assert.equal(tok.sealAlg, Number.parseInt(row['spnego.krb5.seal_alg'] as string, 16), `${where}: SEAL_ALG`);
+          assert.equal(hex(tok.sndSeq), row['spnego.krb5.snd_seq'], `${where}: SND_SEQ`);
+          assert.equal(hex(tok.sgnCksum), row['spnego.krb5.sgn_cksum'], `${where}: SGN_CKSUM`);
+          assert.equal(hex(tok.confounder as Uint8Array), row['spnego.krb5.confounder'], `${where}: Confounder`);
+          assert.equal(describePerMessageToken(token).decryption.status, 'no-key');
+          rc4++;
+        } else if (tok.kind === 'wrap') {
+          assert.equal(tok.flags, Number.parseInt(row['spnego.krb5.cfx_flags'] as string, 16), `${where}: Flags`);
+          assert.equal(tok.ec, Number(row['spnego.krb5.cfx_ec']), `${where}: EC`);
+          assert.equal(tok.rrc, Number(row['spnego.krb5.cfx_rrc']), `${where}: RRC`);
+          assert.equal(tok.sndSeq, BigInt(row['spnego.krb5.cfx_seq'] as string), `${where}: SND_SEQ`);
+          assert.equal(tok.sealed, false);
+          // RFC 4121 §4.2.4 without confidentiality: message || checksum(EC octets), rotated right by RRC
+          const body = rotateLeft(tok.data, tok.rrc);
+          const [id, op] = ldapHead(body.subarray(0, body.length - tok.ec));
+          assert.equal(id, Number(row['ldap.messageID']), `${where}: messageID`);
+          assert.equal(op, Number(row['ldap.protocolOp']), `${where}: protocolOp`);
+          signed++;
+        } else assert.fail(`${where}: ${tok.kind}`);
+      }
+    }
+    assert.ok(rc4 >= 1 && signed >= 4, `RC4 ${rc4}, signed ${signed}`);
+    t.diagnostic(`Windows RC4 sealed ${rc4}, AES signed-only ${signed}`);
+  });
+});
