@@ -106,11 +106,14 @@ export class HttpStream implements StreamHandler {
   /** methods of requests whose responses have not arrived (pipelining) */
   private methods: string[] = [];
   private last: SegCtx = { frame: 0, sec: 0, nsec: 0 };
+  /** the last segment seen in each direction */
+  private lastOf: [SegCtx, SegCtx] = [this.last, this.last];
 
   constructor(private readonly ev: HttpEvents) {}
 
   data(dir: Dir, b: Uint8Array, ctx: SegCtx): void {
     this.last = ctx;
+    this.lastOf[dir] = ctx;
     const d = this.dirs[dir];
     let p = 0;
     if (d.mode === 'lost') {
@@ -282,7 +285,8 @@ export class HttpStream implements StreamHandler {
   end(ctx: SegCtx): void {
     for (const dir of [0, 1] as const) {
       const d = this.dirs[dir];
-      if (d.mode === 'close' && d.head) this.complete(dir, d, ctx.frame ? ctx : this.last);
+      // a body read until the close, or one the capture ends inside: the head is all the message we need
+      if (d.head && d.mode !== 'head' && d.mode !== 'lost') this.complete(dir, d, d.mode === 'close' ? ctx : this.lastOf[dir]);
     }
   }
 }

@@ -6,6 +6,7 @@ import { captureMissingSegments } from './capture-missing-segments.js';
 import { clockSkew } from './clock-skew.js';
 import { enctypeUnsupported } from './enctype-unsupported.js';
 import { type Finding, type Rule, STEPS } from './finding.js';
+import { headerRejected } from './header-rejected.js';
 import { keytabMissingEnctype } from './keytab-missing-enctype.js';
 import { keytabStaleKvno } from './keytab-stale-kvno.js';
 import { keytabWrongKey } from './keytab-wrong-key.js';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   ntlmFallback,
   weakEnctype,
   tokenTooLarge,
+  headerRejected,
   ntlmOnly,
   keytabWrongKey,
   keytabStaleKvno,
