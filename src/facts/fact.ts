@@ -1,7 +1,9 @@
 import type { DecodeError } from '../wire/errors.js';
+import type { LiveFact } from './live.js';
 import type { CaptureFact } from './capture.js';
 import type { NetworkFact } from './network.js';
 
+export type { LiveFact } from './live.js';
 export type { NetworkFact } from './network.js';
 
 /**
@@ -24,7 +26,7 @@ export interface Where {
   time?: Date;
 }
 
-export type Fact = CoreFact | NetworkFact | CaptureFact;
+export type Fact = CoreFact | NetworkFact | LiveFact | CaptureFact;
 
 /** Facts about tokens and files (decode) that every source can also produce. */
 export type CoreFact =

@@ -1,7 +1,8 @@
 import type { Command } from '../command.js';
+import { checkCommand } from './check.js';
 import { decodeCommand } from './decode.js';
 import { keytabCommand } from './keytab.js';
 import { traceCommand } from './trace.js';
 
 /** Every CLI command, in the order `kerbscope --help` lists them. */
-export const commands: Command[] = [decodeCommand, keytabCommand, traceCommand];
+export const commands: Command[] = [decodeCommand, keytabCommand, traceCommand, checkCommand];

@@ -1,0 +1,68 @@
+import type { Where } from './fact.js';
+
+/**
+ * Facts only a live check can observe (the configuration it read, the credentials it found, the SPN a client
+ * profile builds, what the KDC says about neighbouring SPNs, whether the AP-REP proved the server). Network facts
+ * that a capture could show as well live in network.ts and are emitted by `check` in that shared shape.
+ */
+export type LiveFact =
+  /** krb5.conf as read, and the realm/KDCs the check will use (step 1). */
+  | {
+      kind: 'krb5-config';
+      where: Where;
+      files: string[];
+      /** files that could not be read (KRB5_CONFIG names them) */
+      missing: string[];
+      defaultRealm?: string;
+      /** the realm used, and where it came from */
+      realm?: string;
+      realmSource: 'option' | 'user' | 'ccache' | 'default_realm' | 'domain_realm' | 'none';
+      /** the target host's realm per [domain_realm], when it differs from the client realm */
+      hostRealm?: string;
+      /** KDCs written for the realm ([realms] kdc or --kdc) */
+      kdcs: string[];
+      dnsLookupKdc: boolean;
+      problems: string[];
+    }
+  /** The client's credentials: where they came from (step 1), and the TGT found in a ccache. */
+  | {
+      kind: 'credentials';
+      where: Where;
+      source: 'password' | 'keytab' | 'ccache' | 'none';
+      principal?: string;
+      ccache?: string;
+      /** a TGT for the realm in the ccache, and until when it is valid */
+      tgt?: { server: string; endtime?: Date; expired: boolean };
+      detail?: string;
+    }
+  /** The SPN the chosen client profile builds from the URL, and the name resolution behind it (step 2). */
+  | {
+      kind: 'spn-choice';
+      where: Where;
+      url: string;
+      host: string;
+      port: number;
+      defaultPort: boolean;
+      client: string;
+      spn: string;
+      canonicalName?: string;
+      why: string;
+      /** what the other profiles would ask for */
+      others: { client: string; spn: string }[];
+    }
+  /** A neighbouring SPN tried after KDC_ERR_S_PRINCIPAL_UNKNOWN, and whether the KDC knows it (step 7). */
+  | {
+      kind: 'spn-alternative';
+      where: Where;
+      asked: string;
+      alternative: string;
+      why: 'canonical-name' | 'alias-name' | 'with-port';
+      exists: boolean;
+      /** the account's key version / enctype, when a ticket was issued */
+      kvno?: number;
+      enctype?: number;
+    }
+  /** Mutual authentication (RFC 4120 §3.2.5): the web server's AP-REP checked with the session key (step 8). */
+  | { kind: 'mutual-auth'; where: Where; status: 'verified' | 'mismatch' | 'failed' | 'absent'; detail: string; spn: string }
+  /** A peer that answered with something that is not the protocol (garbage from a KDC, DNS or web server). */
+  | { kind: 'bad-reply'; where: Where; peer: string; protocol: 'kerberos' | 'dns' | 'http' | 'cldap'; detail: string };
