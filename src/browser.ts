@@ -4,6 +4,7 @@
  * backend before decryption can run in a browser; see src/crypto/backend.ts.)
  */
 
+export * as capture from './capture/readers.js';
 export * as formats from './formats/index.js';
 export * as gss from './protocol/gss/index.js';
 export * as http from './protocol/http/auth-header.js';

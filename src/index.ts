@@ -6,6 +6,7 @@
  *   const msg = krb5.decodeKrb5Message(bytes);
  */
 
+export * as capture from './capture/index.js';
 export * as crypto from './crypto/index.js';
 export type { Fact, Where } from './facts/fact.js';
 export * as formats from './formats/index.js';

@@ -80,16 +80,16 @@ for (const backend of backends) {
           await applied.revert();
         }
         const r = await traceFile(file, base.env.decryptKeytab);
+        const errors = r.findings.filter((f) => f.severity === 'error');
+        const top = errors[0]?.id ?? (r.findings[0] ? `(${r.findings[0].severity}) ${r.findings[0].id}` : 'none');
+        const ok = s.rootCause === 'healthy' ? errors.length === 0 : r.findings[0]?.id === s.rootCause;
+        TABLE.push({ backend, scenario: s.id, rootCause: s.rootCause, top, ok });
         const rows = tsharkRows(file);
         assert.deepEqual(
           [...compareKerberos(rows, r), ...compareDns(rows, r), ...compareHttp(rows, r)],
           [],
           `${file}: differs from tshark`,
         );
-        const errors = r.findings.filter((f) => f.severity === 'error');
-        const top = errors[0]?.id ?? (r.findings[0] ? `(${r.findings[0].severity}) ${r.findings[0].id}` : 'none');
-        const ok = s.rootCause === 'healthy' ? errors.length === 0 : r.findings[0]?.id === s.rootCause;
-        TABLE.push({ backend, scenario: s.id, rootCause: s.rootCause, top, ok });
         if (s.rootCause === 'healthy')
           assert.deepEqual(
             errors.map((f) => `${f.id}: ${f.title}`),

@@ -14,6 +14,7 @@ export function haveTshark(): boolean {
 
 const FIELDS = [
   'frame.number',
+  'frame.protocols',
   'kerberos.msg_type',
   'kerberos.realm',
   'kerberos.CNameString',
@@ -76,7 +77,8 @@ const list = (row: Row, k: string) => (row[k] ?? '').split(',').filter(Boolean);
 export function compareKerberos(rows: Row[], r: TraceResult): string[] {
   const out: string[] = [];
   const exp = new Map<number, Row>();
-  for (const row of rows) if (row['kerberos.msg_type']) exp.set(Number(row['frame.number']), row);
+  // an ICMP error quotes the datagram it answers; tshark dissects the quote, kerbscope reads it as the ICMP it is
+  for (const row of rows) if (row['kerberos.msg_type'] && !/:icmp(v6)?:/.test(row['frame.protocols'] ?? '')) exp.set(Number(row['frame.number']), row);
   const got = new Map<number, TraceResult['messages']>();
   for (const m of r.messages) got.set(m.frame, [...(got.get(m.frame) ?? []), m]);
   const norm = (types: number[]) => {
