@@ -47,6 +47,7 @@ import {
   decrypt,
   deriveKey,
   digest,
+  type EnctypeProfile,
   getEnctype,
   hmac,
   KE,
@@ -427,20 +428,26 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The keys whose enctype kerbscope implements, with their table row; a note for each other one. */
+function implementedKeys(keys: readonly SessionKey[], notes: string[]): { i: number; k: SessionKey; prof: EnctypeProfile }[] {
+  const out: { i: number; k: SessionKey; prof: EnctypeProfile }[] = [];
+  for (const [i, k] of keys.entries()) {
+    const prof = getEnctype(k.enctype);
+    if (prof?.implemented) out.push({ i, k, prof });
+    else notes.push(`key ${i}: enctype ${k.enctype} not implemented`);
+  }
+  return out;
+}
+
 /** RFC 4121 §4.2.4: decrypts (sealed) or verifies (not sealed) a Wrap token with each key until one works. */
 export function unwrapCfx(t: WrapToken, keys: readonly SessionKey[]): UnwrapResult {
   const notes: string[] = [];
   if (keys.length === 0) return { status: 'no-key', notes };
   const usage = sealUsage(t);
   const body = rotateLeft(t.data, t.rrc);
-  let anyImplemented = false;
-  for (const [i, k] of keys.entries()) {
-    const prof = getEnctype(k.enctype);
-    if (!prof?.implemented) {
-      notes.push(`key ${i}: enctype ${k.enctype} not implemented`);
-      continue;
-    }
-    anyImplemented = true;
+  const usable = implementedKeys(keys, notes);
+  const anyImplemented = usable.length > 0;
+  for (const { i, k, prof } of usable) {
     if (t.sealed) {
       let plain: Uint8Array;
       try {
@@ -547,14 +554,9 @@ export function verifyCfxMic(t: MicToken, message: Uint8Array | undefined, keys:
   const usage = signUsage(t);
   if (message === undefined) return { status: 'no-message', notes, usage };
   if (keys.length === 0) return { status: 'no-key', notes, usage };
-  let anyImplemented = false;
-  for (const [i, k] of keys.entries()) {
-    const prof = getEnctype(k.enctype);
-    if (!prof?.implemented) {
-      notes.push(`key ${i}: enctype ${k.enctype} not implemented`);
-      continue;
-    }
-    anyImplemented = true;
+  const usable = implementedKeys(keys, notes);
+  const anyImplemented = usable.length > 0;
+  for (const { i, k, prof } of usable) {
     try {
       if (prof.verifyChecksum(k.key, usage, concatBytes(message, t.header), t.checksum))
         return { status: 'ok', keyIndex: i, enctype: k.enctype, usage, notes };

@@ -16,6 +16,7 @@ import {
   decodePerMessageToken,
   describePerMessageToken,
   rotateLeft,
+  type SessionKey,
   unwrapCfxDce,
   type WrapToken,
 } from '../../../src/protocol/gss/per-message.js';
@@ -24,7 +25,7 @@ import { encodeDer } from '../../../src/wire/asn1.js';
 import { corpusPath } from '../../helpers/corpus.js';
 import { requireOrSkip } from '../../helpers/prereq.js';
 
-import { capturedKeys, dataSources, fields, hex, ldapHead, tsharkMissing, unhex } from './per-message-helpers.js';
+import { capturedKeys, dataSources, fields, hex, ldapHead, TOKEN_FIELDS, tsharkMissing, unhex } from './per-message-helpers.js';
 
 describe('DCE/RPC packet privacy (scapy dcerpc_privacy_krb, Windows): MIC and DCE-style Wrap tokens, against tshark', () => {
   let cached: string | undefined;
@@ -38,9 +39,10 @@ describe('DCE/RPC packet privacy (scapy dcerpc_privacy_krb, Windows): MIC and DC
     return pcap;
   };
 
-  it('the SPNEGO mechListMIC of both sides verifies over the DER MechTypeList with the session keys tshark learns', (t) => {
-    if (!requireOrSkip(t, tsharkMissing)) return;
-    const pcap = scapyPcap();
+  /** tshark's session keys of the capture, learned with the service key scapy publishes (corpus SOURCES.md). */
+  let learned: { extra: string[]; keys: SessionKey[] } | undefined;
+  const scapyKeys = (pcap: string): { extra: string[]; keys: SessionKey[] } => {
+    if (learned) return learned;
     // the service key scapy publishes (corpus SOURCES.md): ldap/dc1.domain.local/domain.local@DOMAIN.LOCAL kvno 14 AES256
     const kt = join(pcap, '..', 'service.keytab');
     writeFileSync(
@@ -58,6 +60,14 @@ describe('DCE/RPC packet privacy (scapy dcerpc_privacy_krb, Windows): MIC and DC
     );
     const extra = ['-o', 'kerberos.decrypt:TRUE', '-o', `kerberos.file:${kt}`];
     const keys = capturedKeys(pcap, extra);
+    learned = { extra, keys };
+    return learned;
+  };
+
+  it('the SPNEGO mechListMIC of both sides verifies over the DER MechTypeList with the session keys tshark learns', (t) => {
+    if (!requireOrSkip(t, tsharkMissing)) return;
+    const pcap = scapyPcap();
+    const { extra, keys } = scapyKeys(pcap);
     assert.ok(keys.length >= 3, `tshark learned ${keys.length} keys`);
     // the NegTokenInit of the bind: what the MIC covers is the DER of its mechTypes (RFC 4178 §5)
     const [bind] = fields(pcap, 'spnego.negTokenInit_element', ['tcp.payload'], extra);
@@ -88,22 +98,7 @@ describe('DCE/RPC packet privacy (scapy dcerpc_privacy_krb, Windows): MIC and DC
   it('every sealed request and response stub decrypts (DCE style, RRC + EC rotation, checksum over the PDU) to tshark’s plaintext', (t) => {
     if (!requireOrSkip(t, tsharkMissing)) return;
     const pcap = scapyPcap();
-    const kt = join(pcap, '..', 'service.keytab');
-    writeFileSync(
-      kt,
-      encodeKeytab({
-        entries: [
-          {
-            principal: { nameType: 2, realm: 'DOMAIN.LOCAL', components: ['ldap', 'dc1.domain.local', 'domain.local'] },
-            kvno: 14,
-            enctype: 18,
-            key: unhex('85abb9b61dc2fa49d4cc04317bbd108f8f79df28239155ed7b144c5d2ebcf016'),
-          },
-        ],
-      }),
-    );
-    const extra = ['-o', 'kerberos.decrypt:TRUE', '-o', `kerberos.file:${kt}`];
-    const keys = capturedKeys(pcap, extra);
+    const { extra, keys } = scapyKeys(pcap);
     const filter = 'spnego.krb5.tok_id == 0x0405 && dcerpc.encrypted_stub_data';
     const rows = fields(pcap, filter, ['frame.number', 'spnego.krb5.blob', 'dcerpc.encrypted_stub_data', 'tcp.payload'], extra);
     const sources = dataSources(pcap, filter, extra);
@@ -180,23 +175,7 @@ describe('DCE/RPC packet privacy (scapy dcerpc_privacy_krb, Windows): MIC and DC
 });
 
 describe('Windows LDAP SASL (zeek corpus): RC4 sealed and AES signed-only tokens, against tshark', () => {
-  const NAMES = [
-    'frame.number',
-    'spnego.krb5.tok_id',
-    'spnego.krb5.cfx_flags',
-    'spnego.krb5.cfx_ec',
-    'spnego.krb5.cfx_rrc',
-    'spnego.krb5.cfx_seq',
-    'spnego.krb5.sgn_alg',
-    'spnego.krb5.seal_alg',
-    'spnego.krb5.snd_seq',
-    'spnego.krb5.sgn_cksum',
-    'spnego.krb5.confounder',
-    'ldap.sasl_buffer_length',
-    'tcp.payload',
-    'ldap.messageID',
-    'ldap.protocolOp',
-  ];
+  const NAMES = [...TOKEN_FIELDS, 'ldap.sasl_buffer_length', 'tcp.payload', 'ldap.messageID', 'ldap.protocolOp'];
   it('fields equal tshark; a signed-only Wrap token carries the LDAP message tshark dissects (after RRC and EC)', (t) => {
     if (!requireOrSkip(t, tsharkMissing)) return;
     let rc4 = 0;

@@ -111,3 +111,18 @@ export function ldapHead(b: Uint8Array): [number, number] {
   for (let k = 0; k < n; k++) id = id * 256 + (b[i + 2 + k] as number);
   return [id, (b[i + 2 + n] as number) & 0x1f];
 }
+
+/** tshark's fields of a krb5 per-message token (RFC 4121 CFX and RFC 1964 / RFC 4757), plus the frame number. */
+export const TOKEN_FIELDS = [
+  'frame.number',
+  'spnego.krb5.tok_id',
+  'spnego.krb5.cfx_flags',
+  'spnego.krb5.cfx_ec',
+  'spnego.krb5.cfx_rrc',
+  'spnego.krb5.cfx_seq',
+  'spnego.krb5.sgn_alg',
+  'spnego.krb5.seal_alg',
+  'spnego.krb5.snd_seq',
+  'spnego.krb5.sgn_cksum',
+  'spnego.krb5.confounder',
+];

@@ -30,21 +30,12 @@ const FIX = new URL('./fixtures/', import.meta.url).pathname;
 const PCAP = `${FIX}per-message.pcapng`;
 const KEYTAB = `${FIX}per-message.keytab`;
 
-import { capturedKeys, dataSources, fields, hex, ldapHead, tsharkMissing, unhex } from './per-message-helpers.js';
+import { capturedKeys, dataSources, fields, hex, ldapHead, TOKEN_FIELDS, tsharkMissing, unhex } from './per-message-helpers.js';
 
 describe('RFC 4121 / RFC 4757 per-message tokens from the Samba lab (LDAP SASL/GSSAPI), against tshark', () => {
   const extra = ['-o', 'kerberos.decrypt:TRUE', '-o', `kerberos.file:${KEYTAB}`];
   const NAMES = [
-    'frame.number',
-    'spnego.krb5.tok_id',
-    'spnego.krb5.cfx_flags',
-    'spnego.krb5.cfx_ec',
-    'spnego.krb5.cfx_rrc',
-    'spnego.krb5.cfx_seq',
-    'spnego.krb5.sgn_alg',
-    'spnego.krb5.seal_alg',
-    'spnego.krb5.snd_seq',
-    'spnego.krb5.sgn_cksum',
+    ...TOKEN_FIELDS,
     'ldap.serverSaslCreds',
     'ldap.credentials',
     'ldap.sasl_buffer_length',
