@@ -1,9 +1,11 @@
 import type { DecodeError } from '../wire/errors.js';
 import type { LiveFact } from './live.js';
 import type { CaptureFact } from './capture.js';
+import type { EventFact } from './events.js';
 import type { NetworkFact } from './network.js';
 
 export type { LiveFact } from './live.js';
+export type { EventFact } from './events.js';
 export type { NetworkFact } from './network.js';
 
 /**
@@ -26,7 +28,7 @@ export interface Where {
   time?: Date;
 }
 
-export type Fact = CoreFact | NetworkFact | LiveFact | CaptureFact;
+export type Fact = CoreFact | NetworkFact | LiveFact | CaptureFact | EventFact;
 
 /** Facts about tokens and files (decode) that every source can also produce. */
 export type CoreFact =

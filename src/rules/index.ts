@@ -1,5 +1,12 @@
 /** The rulebook: every rule, one per file. The same rules serve decode, live checks, traces and event logs. */
 import type { Fact } from '../facts/fact.js';
+import { accountLockout } from './events/account-lockout.js';
+import { logonFailure } from './events/logon-failure.js';
+import { passwordSpray } from './events/password-spray.js';
+import { preauthDisabled } from './events/preauth-disabled.js';
+import { systemConditions } from './events/system-conditions.js';
+import { userEnumeration } from './events/user-enumeration.js';
+import { weakTicketIssued } from './events/weak-ticket-issued.js';
 import { accountProblem } from './account-problem.js';
 import { captureDamaged } from './capture-damaged.js';
 import { captureMissingSegments } from './capture-missing-segments.js';
@@ -39,6 +46,14 @@ export const RULES: readonly Rule[] = [
   keytabMissingEnctype,
   ticketNotForServer,
   krbErrorOther,
+  // event logs (src/rules/events/)
+  passwordSpray,
+  userEnumeration,
+  logonFailure,
+  accountLockout,
+  systemConditions,
+  weakTicketIssued,
+  preauthDisabled,
 ];
 
 const STEP_ORDER = Object.keys(STEPS);

@@ -1,0 +1,136 @@
+/**
+ * Records → facts (aggregated) → the rulebook → the events report. Streaming: each record is looked at once and
+ * dropped; what stays is one representative fact per distinct observation and the per-account/service tallies.
+ */
+import type { Fact } from '../facts/fact.js';
+import { evaluate } from '../rules/index.js';
+import { aggregateFindings, FactAggregator } from './aggregate.js';
+import { eventFacts } from './facts.js';
+import type { EventProblem, EventRecord, EventsReport, EventTally } from './model.js';
+import type { FileStats } from './source.js';
+
+export interface EventFilter {
+  since?: Date;
+  until?: Date;
+  /** Account names (case-insensitive; "DOMAIN\\user" and "user@realm" match "user"). */
+  accounts?: string[];
+  /** Service names (case-insensitive substring of ServiceName / the SPN). */
+  services?: string[];
+}
+
+function bare(name: string): string {
+  const n = name.toLowerCase();
+  const bs = n.lastIndexOf('\\');
+  const s = bs >= 0 ? n.slice(bs + 1) : n;
+  const at = s.lastIndexOf('@');
+  return at > 0 ? s.slice(0, at) : s;
+}
+
+export function matches(r: EventRecord, f: EventFilter): boolean {
+  if (f.since && (!r.time || r.time < f.since)) return false;
+  if (f.until && (!r.time || r.time > f.until)) return false;
+  if (f.accounts?.length) {
+    const names = [r.data.TargetUserName, r.data.SubjectUserName, r.data.ClientName, r.data.AccountName]
+      .filter((x): x is string => !!x)
+      .map(bare);
+    if (!f.accounts.some((a) => names.includes(bare(a)))) return false;
+  }
+  if (f.services?.length) {
+    const svc = [r.data.ServiceName, r.data.ServerName, r.data.TargetName, r.data.param1]
+      .filter((x): x is string => !!x)
+      .map((s) => s.toLowerCase());
+    if (!f.services.some((s) => svc.some((x) => x.includes(s.toLowerCase())))) return false;
+  }
+  return true;
+}
+
+class Tallies {
+  private readonly m = new Map<string, { t: EventTally; clients: Set<string>; first?: Date; last?: Date }>();
+  add(name: string, key: string, client: string | undefined, time: Date | undefined, failure: boolean): void {
+    const k = name.toLowerCase();
+    let e = this.m.get(k);
+    if (!e) {
+      e = { t: { name, failures: 0, codes: {}, clients: [] }, clients: new Set() };
+      this.m.set(k, e);
+    }
+    if (failure) e.t.failures++;
+    e.t.codes[key] = (e.t.codes[key] ?? 0) + 1;
+    if (client && e.clients.size < 20) e.clients.add(client);
+    if (time) {
+      if (!e.first || time < e.first) e.first = time;
+      if (!e.last || time > e.last) e.last = time;
+    }
+  }
+  list(): EventTally[] {
+    return [...this.m.values()]
+      .map((e) => ({
+        ...e.t,
+        clients: [...e.clients],
+        ...(e.first ? { firstSeen: e.first.toISOString() } : {}),
+        ...(e.last ? { lastSeen: e.last.toISOString() } : {}),
+      }))
+      .sort((a, b) => b.failures - a.failures || a.name.localeCompare(b.name));
+  }
+}
+
+export class EventAnalysis {
+  readonly byEventId: Record<string, number> = {};
+  readonly agg = new FactAggregator();
+  records = 0;
+  matched = 0;
+  private readonly accounts = new Tallies();
+  private readonly services = new Tallies();
+
+  constructor(readonly filter: EventFilter = {}) {}
+
+  /** Looks at one record; returns whether it passed the filters. */
+  add(r: EventRecord): boolean {
+    this.records++;
+    const key = `${r.channel || '?'}:${r.eventId}`;
+    this.byEventId[key] = (this.byEventId[key] ?? 0) + 1;
+    if (!matches(r, this.filter)) return false;
+    this.matched++;
+    for (const f of eventFacts(r)) {
+      this.tally(f, r);
+      this.agg.add(f);
+    }
+    return true;
+  }
+
+  private tally(f: Fact, r: EventRecord): void {
+    const code = `${r.channel}:${r.eventId}`;
+    if (f.kind === 'kdc-audit') {
+      const failure = f.code !== 0;
+      const weak = f.ticketEnctype === 23 || f.ticketEnctype === 24 || f.ticketEnctype === 1 || f.ticketEnctype === 3;
+      if (!failure && !weak) return;
+      const k = failure ? `${code}/0x${f.code.toString(16)}` : `${code}/etype 0x${f.ticketEnctype!.toString(16)}`;
+      if (f.account) this.accounts.add(f.account, k, f.client, r.time, failure);
+      if (f.service && f.eventId !== 4771 && f.eventId !== 4768) this.services.add(f.service, k, f.client, r.time, failure);
+    } else if (f.kind === 'logon-failure') {
+      if (f.account)
+        this.accounts.add(
+          f.domain ? `${f.domain}\\${f.account}` : f.account,
+          `${code}/0x${f.status.toString(16)}`,
+          f.client ?? f.workstation,
+          r.time,
+          true,
+        );
+    } else if (f.kind === 'account-lockout') this.accounts.add(f.account, code, f.callerComputer, r.time, true);
+  }
+
+  report(files: FileStats[], problems: EventProblem[]): EventsReport {
+    const findings = aggregateFindings(evaluate(this.agg.facts()), this.agg.byLabel);
+    return {
+      schemaVersion: 1,
+      records: this.records,
+      rejected: files.reduce((n, f) => n + f.rejected, 0),
+      matched: this.matched,
+      files: files.map((f) => ({ file: f.file, format: f.format, records: f.records, rejected: f.rejected })),
+      byEventId: this.byEventId,
+      problems,
+      findings,
+      accounts: this.accounts.list().slice(0, 200),
+      services: this.services.list().slice(0, 200),
+    };
+  }
+}

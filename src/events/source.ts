@@ -1,0 +1,141 @@
+/**
+ * Where event records come from: files on disk. EVTX is streamed one 64 KiB chunk at a time (chunk headers first, to
+ * read the chunks in record-id order), so memory stays flat in the file size; text exports are read whole. Several
+ * files are merged by time. The only I/O of the events path (Node only; the codecs below it are pure).
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { CHUNK_SIZE, chunkOrder, decodeChunk, decodeChunkHeader, decodeFileHeader, FILE_HEADER_SIZE } from '../evtx/file.js';
+import { DecodeError } from '../wire/errors.js';
+import { decodeText, detectEventFormat, parseCsvExport, parseJsonExport, parseXmlExport } from './exports.js';
+import type { EventFormat, EventProblem, EventRecord } from './model.js';
+import { normalizeEvent } from './normalize.js';
+
+const MAX_TEXT = 512 * 1024 * 1024;
+
+export interface FileStats {
+  file: string;
+  format: EventFormat;
+  records: number;
+  rejected: number;
+  bytes: number;
+}
+
+/** Progress callback: bytes of input consumed so far (all files). */
+export type Progress = (bytesDone: number) => void;
+
+export class UnusableInput extends Error {}
+
+/** Records of one file, in record-id order (EVTX) or file order (exports). Problems and counts go to `problems`/`stats`. */
+export function* readEventFile(path: string, problems: EventProblem[], onBytes?: (n: number) => void): Generator<EventRecord, FileStats> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new UnusableInput(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const head = new Uint8Array(Math.min(size, 4096));
+    readSync(fd, head, 0, head.length, 0);
+    const format = detectEventFormat(head);
+    if (!format) throw new UnusableInput(`${path}: not an event log (EVTX, XML, JSON or CSV export)`);
+    const stats: FileStats = { file: path, format, records: 0, rejected: 0, bytes: size };
+    if (format === 'evtx') {
+      yield* readEvtx(fd, size, path, problems, stats, onBytes);
+      return stats;
+    }
+    if (size > MAX_TEXT) throw new UnusableInput(`${path}: ${size} bytes is larger than the ${MAX_TEXT} bytes an export may have`);
+    const buf = new Uint8Array(size);
+    for (let off = 0; off < size; ) {
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n <= 0) break;
+      off += n;
+    }
+    const text = decodeText(buf);
+    const parsed =
+      format === 'xml' ? parseXmlExport(text, path) : format === 'json' ? parseJsonExport(text, path) : parseCsvExport(text, path);
+    problems.push(...parsed.problems);
+    stats.rejected = parsed.rejected;
+    onBytes?.(size);
+    for (const r of parsed.records) {
+      stats.records++;
+      yield r;
+    }
+    return stats;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* readEvtx(
+  fd: number,
+  size: number,
+  file: string,
+  problems: EventProblem[],
+  stats: FileStats,
+  onBytes?: (n: number) => void,
+): Generator<EventRecord> {
+  const hb = new Uint8Array(Math.min(size, FILE_HEADER_SIZE));
+  readSync(fd, hb, 0, hb.length, 0);
+  let header: ReturnType<typeof decodeFileHeader>;
+  try {
+    header = decodeFileHeader(hb);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new UnusableInput(`${file}: ${e.message}`);
+    throw e;
+  }
+  if (!header.checksumOk)
+    problems.push({ file, severity: 'warning', code: 'FILE_HEADER_CRC', message: 'file header checksum mismatch', offset: 0 });
+  const n = Math.ceil(Math.max(0, size - FILE_HEADER_SIZE) / CHUNK_SIZE);
+  const heads: { index: number; firstRecordId?: bigint }[] = [];
+  const small = new Uint8Array(512);
+  for (let i = 0; i < n; i++) {
+    const got = readSync(fd, small, 0, 512, FILE_HEADER_SIZE + i * CHUNK_SIZE);
+    const h = got === 512 ? decodeChunkHeader(small) : undefined;
+    heads.push({ index: i, ...(h ? { firstRecordId: h.firstRecordId } : {}) });
+  }
+  const chunk = new Uint8Array(CHUNK_SIZE);
+  let done = 0;
+  for (const i of chunkOrder(heads)) {
+    const off = FILE_HEADER_SIZE + i * CHUNK_SIZE;
+    const got = readSync(fd, chunk, 0, CHUNK_SIZE, off);
+    const r = decodeChunk(chunk.subarray(0, got), off, i, i < header.chunkCount);
+    for (const p of r.problems) problems.push({ file, ...p });
+    stats.rejected += r.rejected;
+    for (const rec of r.records) {
+      stats.records++;
+      yield normalizeEvent(rec.event, file, 'evtx', rec.offset);
+    }
+    done += got;
+    onBytes?.(done);
+  }
+}
+
+/** Several files merged by time (each file's own order kept; records without a time go first). */
+export function* mergeByTime(sources: Generator<EventRecord, unknown>[]): Generator<EventRecord> {
+  if (sources.length === 1) {
+    yield* sources[0]!;
+    return;
+  }
+  const heads: (EventRecord | undefined)[] = sources.map((s) => {
+    const x = s.next();
+    return x.done ? undefined : x.value;
+  });
+  for (;;) {
+    let best = -1;
+    let bt = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (!h) continue;
+      const t = h.time ? h.time.getTime() : Number.NEGATIVE_INFINITY;
+      if (best < 0 || t < bt) {
+        best = i;
+        bt = t;
+      }
+    }
+    if (best < 0) return;
+    yield heads[best]!;
+    const x = sources[best]!.next();
+    heads[best] = x.done ? undefined : x.value;
+  }
+}
