@@ -1,12 +1,5 @@
 /** The rulebook: every rule, one per file. The same rules serve decode, live checks, traces and event logs. */
 import type { Fact } from '../facts/fact.js';
-import { accountLockout } from './events/account-lockout.js';
-import { logonFailure } from './events/logon-failure.js';
-import { passwordSpray } from './events/password-spray.js';
-import { preauthDisabled } from './events/preauth-disabled.js';
-import { systemConditions } from './events/system-conditions.js';
-import { userEnumeration } from './events/user-enumeration.js';
-import { weakTicketIssued } from './events/weak-ticket-issued.js';
 import { accountProblem } from './account-problem.js';
 import { captureDamaged } from './capture-damaged.js';
 import { captureMissingSegments } from './capture-missing-segments.js';
@@ -25,6 +18,20 @@ import { spnMissing } from './spn-missing.js';
 import { ticketNotForServer } from './ticket-not-for-server.js';
 import { tokenTooLarge } from './token-too-large.js';
 import { weakEnctype } from './weak-enctype.js';
+// live/network rules (check; trace reads the same shared facts)
+import { badReply } from './bad-reply.js';
+import { dcNotDiscoverable } from './dc-not-discoverable.js';
+import { dnsAWrong } from './dns-a-wrong.js';
+import { dnsUnreachable } from './dns-unreachable.js';
+import { kdcUnreachable } from './kdc-unreachable.js';
+import { ldapUnreachable } from './ldap-unreachable.js';
+import { mutualAuth } from './mutual-auth.js';
+import { noCredentials } from './no-credentials.js';
+import { realmUnknown } from './realm-unknown.js';
+import { spnCname } from './spn-cname.js';
+import { spnPortUrl } from './spn-port-url.js';
+import { tgtExpired } from './tgt-expired.js';
+import { webUnreachable } from './web-unreachable.js';
 
 export * from './finding.js';
 
@@ -46,14 +53,19 @@ export const RULES: readonly Rule[] = [
   keytabMissingEnctype,
   ticketNotForServer,
   krbErrorOther,
-  // event logs (src/rules/events/)
-  passwordSpray,
-  userEnumeration,
-  logonFailure,
-  accountLockout,
-  systemConditions,
-  weakTicketIssued,
-  preauthDisabled,
+  badReply,
+  dcNotDiscoverable,
+  dnsAWrong,
+  dnsUnreachable,
+  kdcUnreachable,
+  ldapUnreachable,
+  mutualAuth,
+  noCredentials,
+  realmUnknown,
+  spnCname,
+  spnPortUrl,
+  tgtExpired,
+  webUnreachable,
 ];
 
 const STEP_ORDER = Object.keys(STEPS);
