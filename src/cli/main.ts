@@ -3,8 +3,8 @@
  * (set KERBSCOPE_DEBUG=1 to see one).
  */
 import { parseArgs } from 'node:util';
-import { type Command, EXIT, helpText, type Io, UsageError } from './command.js';
 import { escapeText } from '../report/escape.js';
+import { type Command, EXIT, helpText, type Io, UsageError } from './command.js';
 import { commands } from './commands/index.js';
 
 declare const __KERBSCOPE_VERSION__: string | undefined;

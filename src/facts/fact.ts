@@ -107,12 +107,16 @@ export type CoreFact =
       kind: 'pac-size';
       where: Where;
       user?: string;
+      /** the PAC's LogonDomainName (NetBIOS domain) */
+      domain?: string;
       groupsInDomain: number;
       otherSids: number;
       estimate: number;
       tokenBytes?: number;
       headerBytes: number;
     }
+  /** The result of trying the user's keys on a KDC reply (an AS-REP opened with the user's password). */
+  | { kind: 'reply-decrypt'; where: Where; status: string; detail: string; client: string; enctype: number }
   /** Input (or part of it) that could not be decoded. */
   | { kind: 'decode-error'; where: Where; code: string; message: string; field?: string; offset?: number };
 

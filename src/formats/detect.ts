@@ -11,7 +11,7 @@
  * version-4 ccache: told apart by structure, see perMessage below), MIC 04 04; RFC 1964 / RFC 4757 MIC 01 01 and
  * Wrap 02 01, bare or inside the GSS framing.
  */
-import { looksLikeCfxToken } from '../protocol/gss/per-message.js';
+import { looksLikeCfxToken } from '../protocol/gss/per-message-shape.js';
 import { ApplicationTag } from '../protocol/krb5/constants.js';
 import { fromBase64, fromHex } from '../wire/encoding.js';
 import { decodeCcache } from './ccache.js';

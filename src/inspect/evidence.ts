@@ -4,6 +4,7 @@
  */
 import { enctypeName } from '../crypto/index.js';
 import { decodeErrorFact, type Fact } from '../facts/fact.js';
+import { MASKED } from '../formats/common.js';
 import {
   type Ccache,
   type CcacheCredential,
@@ -21,10 +22,9 @@ import { decodeTicket, formatTicketFlags } from '../protocol/krb5/index.js';
 import { fromBase64, fromHex, toHex } from '../wire/encoding.js';
 import { DecodeError } from '../wire/errors.js';
 import type { KeySet } from './keys.js';
+import type { CcacheItem, CredentialView, ItemView, KeytabItem } from './model.js';
 import { decryptTicket, ticketDecryptFact } from './ticket.js';
 import { type InputInfo, type InspectContext, inspectKrb5Bytes, inspectToken, type TokenView } from './token.js';
-import { MASKED } from '../formats/common.js';
-import type { CcacheItem, CredentialView, ItemView, KeytabItem } from './model.js';
 import { iso, keyView, type ViewOptions } from './view.js';
 
 export interface Evidence {

@@ -68,6 +68,14 @@ export class KeySet {
     return out;
   }
 
+  /** The realm's krbtgt keys (krbtgt/REALM@REALM), which sign the PAC's KDC signature. */
+  krbtgtKeys(realm: string): KeyEntry[] {
+    const r = realm.toUpperCase();
+    return this.entries.filter(
+      (k) => k.components?.[0]?.toLowerCase() === 'krbtgt' && (k.realm?.toUpperCase() === r || k.components[1]?.toUpperCase() === r),
+    );
+  }
+
   /** All keys (of any enctype) that belong to this principal. */
   forPrincipal(principal: { components: readonly string[]; realm: string }): KeyEntry[] {
     const name = `${principal.components.join('/')}@${principal.realm}`.toLowerCase();

@@ -9,7 +9,6 @@
  */
 import type { TokenSizeVerdict } from '../protocol/pac/index.js';
 
-
 export { MASKED } from '../formats/common.js';
 
 export interface InputInfo {

@@ -192,7 +192,12 @@ export interface PacInspection {
 }
 
 /** Finds the AD-WIN2K-PAC (inside AD-IF-RELEVANT) of a decrypted ticket and decodes it; verifies the server signature with the ticket key. */
-export function inspectPac(part: EncTicketPart, serviceKey: KeyEntry | undefined): PacInspection | undefined {
+export function inspectPac(
+  part: EncTicketPart,
+  serviceKey: KeyEntry | undefined,
+  keys?: KeySet,
+  realm?: string,
+): PacInspection | undefined {
   const ad = findAuthData(part.authorizationData, AdType['AD-WIN2K-PAC']);
   if (!ad) return undefined;
   const out: PacInspection = { size: ad.adData.length };
@@ -204,11 +209,25 @@ export function inspectPac(part: EncTicketPart, serviceKey: KeyEntry | undefined
     return out;
   }
   if (serviceKey) {
-    try {
-      out.signatures = verifyPacSignatures(ad.adData, { serverKey: serviceKey.key }, (t, k, u, d) => makeChecksum(t, k, u, d));
-    } catch (e) {
-      if (!(e instanceof DecodeError) && !(e instanceof CryptoError)) throw e;
+    // The KDC signature (MS-PAC §2.8.2) is keyed with krbtgt's key: verified when the keys given hold it (a krbtgt
+    // keytab, as the lab's decrypt keytab has), tried key by key because its enctype follows the KDC's choice.
+    const kdcKeys = keys?.krbtgtKeys(realm ?? part.crealm) ?? [];
+    const verify = (kdcKey?: Uint8Array) => {
+      try {
+        return verifyPacSignatures(ad.adData, { serverKey: serviceKey.key, ...(kdcKey ? { kdcKey } : {}) }, (t, k, u, d) =>
+          makeChecksum(t, k, u, d),
+        );
+      } catch (e) {
+        if (!(e instanceof DecodeError) && !(e instanceof CryptoError)) throw e;
+        return undefined;
+      }
+    };
+    for (const k of kdcKeys) {
+      const v = verify(k.key);
+      if (v) out.signatures = v;
+      if (v?.kdc.status === 'valid') break;
     }
+    if (!out.signatures) out.signatures = verify();
   }
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import { enctypeName } from '../crypto/index.js';
 import { decodeErrorFact, type Fact, type Where } from '../facts/fact.js';
+import { MASKED } from '../formats/common.js';
 import { gssChecksumFlagNames } from '../protocol/gss/krb5.js';
 import { mechName } from '../protocol/gss/oids.js';
 import { decodeGssToken, type GssLayer, type GssTokenResult } from '../protocol/gss/token.js';
@@ -28,7 +29,6 @@ import { estimateTokenSize, pacSids } from '../protocol/pac/index.js';
 import { toHex } from '../wire/encoding.js';
 import { DecodeError } from '../wire/errors.js';
 import type { KeySet } from './keys.js';
-import { decryptApRep, decryptAsRep, decryptAuthenticator, decryptTicket, inspectPac, ticketDecryptFact } from './ticket.js';
 import type {
   ApRepView,
   AuthenticatorView,
@@ -45,7 +45,7 @@ import type {
   TicketView,
   TokenView,
 } from './model.js';
-import { MASKED } from '../formats/common.js';
+import { decryptApRep, decryptAsRep, decryptAuthenticator, decryptTicket, inspectPac, ticketDecryptFact } from './ticket.js';
 import { hexFlags, iso, keyView, type ViewOptions } from './view.js';
 
 /** Session keys learnt from decrypted AP-REQs, so a later AP-REP in the same input can be opened. */
@@ -144,10 +144,7 @@ function ntlmView(m: NtlmMessage, o: ViewOptions): NtlmView {
       base.clientTimestamp = iso(cc.timeStamp);
       base.clientAvPairs = avPairsView(cc.avPairs.pairs);
     }
-    if (m.encryptedRandomSessionKey)
-      base.encryptedRandomSessionKey = o.showSecrets
-        ? toHex(m.encryptedRandomSessionKey.reveal())
-        : MASKED;
+    if (m.encryptedRandomSessionKey) base.encryptedRandomSessionKey = o.showSecrets ? toHex(m.encryptedRandomSessionKey.reveal()) : MASKED;
   }
   return base;
 }
@@ -264,6 +261,14 @@ function inspectKrb5(
       if (!ctx.keys.empty) {
         const d = decryptAsRep(m.message, ctx.keys);
         rep.decryption = { status: d.status, detail: d.detail };
+        facts.push({
+          kind: 'reply-decrypt',
+          where,
+          status: d.status,
+          detail: d.detail,
+          client: `${m.message.cname.nameString.join('/')}@${m.message.crealm}`,
+          enctype: m.message.encPart.etype,
+        });
         const p = d.encPart?.value;
         if (p) {
           rep.decrypted = {
@@ -457,7 +462,7 @@ function inspectApReq(
     addresses: part.caddr?.length ?? 0,
   };
   ctx.sessionKeys.push({ enctype: part.key.keytype, key: part.key.keyvalue });
-  const pac = inspectPac(part, dec.key);
+  const pac = inspectPac(part, dec.key, ctx.keys, t.realm);
   if (pac) {
     const pv: PacView = { size: pac.size };
     if (pac.error) {
@@ -511,6 +516,7 @@ function inspectApReq(
         kind: 'pac-size',
         where,
         user: li.effectiveName,
+        domain: li.logonDomainName,
         groupsInDomain: ts.groupsInDomain,
         otherSids: ts.otherSids,
         estimate: ts.estimate,

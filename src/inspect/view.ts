@@ -1,7 +1,7 @@
 /** Small helpers that turn decoded values into JSON-friendly views (secrets masked unless asked). */
 import { enctypeName } from '../crypto/index.js';
-import { toHex } from '../wire/encoding.js';
 import { MASKED } from '../formats/common.js';
+import { toHex } from '../wire/encoding.js';
 import type { KeyView } from './model.js';
 
 export type { KeyView } from './model.js';

@@ -189,7 +189,11 @@ export function renderItem(item: ItemView): string {
       renderFileErrors(item.errors, t);
       break;
     case 'klist':
-      t.row(2, 'klist output', `${item.source}${item.defaultPrincipal ? `, default principal ${item.defaultPrincipal}` : ''}; ${item.note}`);
+      t.row(
+        2,
+        'klist output',
+        `${item.source}${item.defaultPrincipal ? `, default principal ${item.defaultPrincipal}` : ''}; ${item.note}`,
+      );
       for (const c of item.credentials) renderCredential(c, t);
       break;
     case 'ccache':
@@ -242,7 +246,13 @@ function renderCredential(c: CredentialView, t: Tree): void {
 }
 
 function layerName(kind: string): string {
-  return kind === 'krb5-message' ? 'Kerberos message' : kind === 'gss-framing' ? 'GSS-API' : kind === 'krb5' ? 'krb5 mech token' : kind.toUpperCase();
+  return kind === 'krb5-message'
+    ? 'Kerberos message'
+    : kind === 'gss-framing'
+      ? 'GSS-API'
+      : kind === 'krb5'
+        ? 'krb5 mech token'
+        : kind.toUpperCase();
 }
 
 function renderToken(v: TokenView, t: Tree): void {
@@ -265,11 +275,7 @@ function renderToken(v: TokenView, t: Tree): void {
   }
   if (v.gssTokId) t.row(2, 'GSS token', v.gssTokId);
   if (v.messageName)
-    t.row(
-      2,
-      'Message',
-      `${v.messageName} (${s(v.messageType)})${v.apOptions?.length ? `, ap-options: ${v.apOptions.join(' ')}` : ''}`,
-    );
+    t.row(2, 'Message', `${v.messageName} (${s(v.messageType)})${v.apOptions?.length ? `, ap-options: ${v.apOptions.join(' ')}` : ''}`);
   if (v.negoex) t.row(2, 'NegoEx', `${v.negoex.messages} messages; ${v.negoex.note}`);
   if (v.ticket) renderTicket(v.ticket, t);
   if (v.pac) renderPac(v.pac, t);
@@ -279,7 +285,11 @@ function renderToken(v: TokenView, t: Tree): void {
     t.row(2, 'AP-REP', `mutual authentication reply, ${ap.enctypeName} (${ap.enctype})`);
     const d = ap.decrypted;
     if (typeof d === 'object')
-      t.row(4, 'decrypted', `server time ${s(d.ctime)}${d.seqNumber !== undefined ? `, seq ${d.seqNumber}` : ''}${d.subkey ? `, subkey ${keyText(d.subkey)}` : ''}`);
+      t.row(
+        4,
+        'decrypted',
+        `server time ${s(d.ctime)}${d.seqNumber !== undefined ? `, seq ${d.seqNumber}` : ''}${d.subkey ? `, subkey ${keyText(d.subkey)}` : ''}`,
+      );
     else t.row(4, 'decrypted', d);
   }
   if (v.error) renderKrbError(v.error, t);
@@ -288,7 +298,8 @@ function renderToken(v: TokenView, t: Tree): void {
   if (v.kdcReply) renderKdcRep(v.kdcReply, t);
   if (v.krbCred) {
     t.row(2, 'KRB-CRED', `${v.krbCred.tickets.length} tickets, enc-part enctype ${v.krbCred.encPartEtype}`);
-    for (const k of v.krbCred.tickets) t.text(4, `${spn(k.sname, k.realm)}  enctype ${k.enctype}${k.kvno !== undefined ? `  kvno ${k.kvno}` : ''}`);
+    for (const k of v.krbCred.tickets)
+      t.text(4, `${spn(k.sname, k.realm)}  enctype ${k.enctype}${k.kvno !== undefined ? `  kvno ${k.kvno}` : ''}`);
   }
   if (v.perMessage) for (const [k, x] of Object.entries(v.perMessage)) t.row(4, k, x);
   if (v.note) t.row(2, 'Note', v.note);
@@ -312,7 +323,11 @@ function renderTicket(tk: TicketView, t: Tree): void {
 
 function renderPac(pac: PacView, t: Tree): void {
   const li = pac.logonInfo;
-  t.row(2, 'PAC', `${pac.size} bytes; buffers: ${(pac.buffers ?? []).map((b) => `${b.name}${b.error ? ` (error: ${b.error})` : ''}`).join(', ')}`);
+  t.row(
+    2,
+    'PAC',
+    `${pac.size} bytes; buffers: ${(pac.buffers ?? []).map((b) => `${b.name}${b.error ? ` (error: ${b.error})` : ''}`).join(', ')}`,
+  );
   if (li) {
     t.row(4, 'user', `${s(li.logonDomainName)}\\${s(li.effectiveName)}${li.fullName ? ` (${li.fullName})` : ''}, SID ${s(li.userSid)}`);
     t.row(4, 'groups', `${li.groupCount} domain groups, ${li.extraSids.length} extra SIDs, ${li.resourceGroupCount} resource groups`);
@@ -373,7 +388,11 @@ function renderNtlm(n: NtlmView, t: Tree): void {
   t.row(4, 'target', n.targetName);
   const ver = n.version;
   if (ver)
-    t.row(4, 'OS version', `${s(ver.productMajorVersion)}.${s(ver.productMinorVersion)}.${s(ver.productBuild)}${ver.windows ? ` (${s(ver.windows)})` : ''}`);
+    t.row(
+      4,
+      'OS version',
+      `${s(ver.productMajorVersion)}.${s(ver.productMinorVersion)}.${s(ver.productBuild)}${ver.windows ? ` (${s(ver.windows)})` : ''}`,
+    );
   t.row(4, 'flags', n.flags);
   avRows(n.targetInfo, t);
   avRows(n.clientAvPairs, t);
@@ -384,9 +403,17 @@ function renderKdcReq(kr: KdcReqView, t: Tree): void {
   t.row(2, 'Client', kr.cname ? spn(kr.cname, kr.realm) : undefined);
   t.row(2, 'Service', kr.sname ? spn(kr.sname, kr.realm) : kr.realm);
   t.row(2, 'Options', kr.kdcOptions);
-  t.row(2, 'Enctypes', kr.etypes.map((x) => `${x.name} (${x.id})`));
+  t.row(
+    2,
+    'Enctypes',
+    kr.etypes.map((x) => `${x.name} (${x.id})`),
+  );
   t.row(2, 'Till', kr.till);
-  t.row(2, 'PA-DATA', kr.padata.map((x) => x.name));
+  t.row(
+    2,
+    'PA-DATA',
+    kr.padata.map((x) => x.name),
+  );
 }
 
 function renderKdcRep(rp: KdcRepView, t: Tree): void {
@@ -395,9 +422,17 @@ function renderKdcRep(rp: KdcRepView, t: Tree): void {
   t.row(2, 'Ticket', `${spn(tt.sname, tt.realm)}, ${tt.enctypeName} (${tt.enctype}), kvno ${s(tt.kvno ?? '-')}`);
   t.row(4, 'decryption', decryptionText(tt.decryption));
   if (tt.decrypted)
-    t.row(4, 'decrypted', `client ${s(tt.decrypted.client)}, session key ${keyText(tt.decrypted.sessionKey)}, auth ${s(tt.decrypted.authtime)}, ends ${s(tt.decrypted.endtime)}`);
+    t.row(
+      4,
+      'decrypted',
+      `client ${s(tt.decrypted.client)}, session key ${keyText(tt.decrypted.sessionKey)}, auth ${s(tt.decrypted.authtime)}, ends ${s(tt.decrypted.endtime)}`,
+    );
   t.row(2, 'Reply enc-part', `${rp.encPart.enctypeName}${rp.encPart.kvno !== undefined ? `, kvno ${rp.encPart.kvno}` : ''}`);
-  t.row(2, 'PA-DATA', rp.padata.map((x) => x.name));
+  t.row(
+    2,
+    'PA-DATA',
+    rp.padata.map((x) => x.name),
+  );
   t.row(2, 'Decryption', decryptionText(rp.decryption));
   const d = rp.decrypted;
   if (d) {

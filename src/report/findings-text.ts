@@ -17,7 +17,10 @@ export function renderFindings(findings: readonly Finding[]): string {
     lines.push(`    ${MARK[f.severity]} [${f.severity}] ${escapeText(f.title)}  (${escapeText(f.id)})${count}`);
     if (f.explainedBy) lines.push(`        (a consequence of ${escapeText(f.explainedBy)} above)`);
     lines.push(...wrap(escapeText(f.explanation), 8));
-    if (f.firstSeen) lines.push(`        seen: ${escapeText(f.firstSeen)}${f.lastSeen && f.lastSeen !== f.firstSeen ? ` … ${escapeText(f.lastSeen)}` : ''}`);
+    if (f.firstSeen)
+      lines.push(
+        `        seen: ${escapeText(f.firstSeen)}${f.lastSeen && f.lastSeen !== f.firstSeen ? ` … ${escapeText(f.lastSeen)}` : ''}`,
+      );
     for (const e of f.evidence) lines.push(`        evidence: ${escapeText(e)}`);
     f.fix.forEach((x, i) => {
       lines.push(`        ${i === 0 ? 'fix:' : '    '} ${escapeText(x)}`);

@@ -1,80 +1,158 @@
 /** The rulebook: every rule, one per file. The same rules serve decode, live checks, traces and event logs. */
 import type { Fact } from '../facts/fact.js';
-import { accountProblem } from './account-problem.js';
+import { accountDisabled } from './account-disabled.js';
+import { accountLocked } from './account-locked.js';
+import { accountRevoked } from './account-revoked.js';
+import { badPassword } from './bad-password.js';
+import { badReply } from './bad-reply.js';
 import { captureDamaged } from './capture-damaged.js';
 import { captureMissingSegments } from './capture-missing-segments.js';
 import { clockSkew } from './clock-skew.js';
+import { dcNotDiscoverable } from './dc-not-discoverable.js';
+import { decryptFailed } from './decrypt-failed.js';
+import { dnsAWrong } from './dns-a-wrong.js';
+import { dnsUnreachable } from './dns-unreachable.js';
 import { enctypeUnsupported } from './enctype-unsupported.js';
+import { accountLockout } from './events/account-lockout.js';
+import { logonFailure } from './events/logon-failure.js';
+import { passwordSpray } from './events/password-spray.js';
+import { preauthDisabled } from './events/preauth-disabled.js';
+import { systemConditions } from './events/system-conditions.js';
+import { userEnumeration } from './events/user-enumeration.js';
+import { weakTicketIssued } from './events/weak-ticket-issued.js';
 import { type Finding, type Rule, STEPS } from './finding.js';
 import { headerRejected } from './header-rejected.js';
+import { kdcUnreachable } from './kdc-unreachable.js';
 import { keytabMissingEnctype } from './keytab-missing-enctype.js';
 import { keytabStaleKvno } from './keytab-stale-kvno.js';
 import { keytabWrongKey } from './keytab-wrong-key.js';
 import { krbErrorOther } from './krb-error-other.js';
+import { ldapUnreachable } from './ldap-unreachable.js';
 import { malformedInput } from './malformed-input.js';
+import { mutualAuth } from './mutual-auth.js';
+import { negotiateNotAttempted } from './negotiate-not-attempted.js';
+import { noCredentials } from './no-credentials.js';
 import { ntlmFallback } from './ntlm-fallback.js';
 import { ntlmOnly } from './ntlm-only.js';
-import { spnMissing } from './spn-missing.js';
-import { ticketNotForServer } from './ticket-not-for-server.js';
-import { tokenTooLarge } from './token-too-large.js';
-import { weakEnctype } from './weak-enctype.js';
-// live/network rules (check; trace reads the same shared facts)
-import { badReply } from './bad-reply.js';
-import { dcNotDiscoverable } from './dc-not-discoverable.js';
-import { dnsAWrong } from './dns-a-wrong.js';
-import { dnsUnreachable } from './dns-unreachable.js';
-import { kdcUnreachable } from './kdc-unreachable.js';
-import { ldapUnreachable } from './ldap-unreachable.js';
-import { mutualAuth } from './mutual-auth.js';
-import { noCredentials } from './no-credentials.js';
+import { passwordExpired } from './password-expired.js';
 import { realmUnknown } from './realm-unknown.js';
 import { spnCname } from './spn-cname.js';
+import { spnMissing } from './spn-missing.js';
+import { spnPort } from './spn-port.js';
 import { spnPortUrl } from './spn-port-url.js';
 import { tgtExpired } from './tgt-expired.js';
+import { ticketNotForServer } from './ticket-not-for-server.js';
+import { tokenTooLarge } from './token-too-large.js';
+import { unknownUser } from './unknown-user.js';
+import { urlIsIp } from './url-is-ip.js';
+import { weakEnctype } from './weak-enctype.js';
 import { webUnreachable } from './web-unreachable.js';
 
 export * from './finding.js';
 
-export const RULES: readonly Rule[] = [
+/**
+ * Order matters only between findings of the same severity and step: a rule listed earlier ranks first, so the
+ * more specific rule comes before the more general one (keytab-missing-enctype before keytab-stale-kvno).
+ */
+export const RULES: Rule[] = [
   captureDamaged,
   captureMissingSegments,
   malformedInput,
-  accountProblem,
+  badReply,
+  decryptFailed,
+  realmUnknown,
+  noCredentials,
+  tgtExpired,
+  dnsUnreachable,
+  dcNotDiscoverable,
+  kdcUnreachable,
+  ldapUnreachable,
+  webUnreachable,
+  dnsAWrong,
+  urlIsIp,
+  spnCname,
   clockSkew,
+  accountDisabled,
+  accountLocked,
+  passwordExpired,
+  accountRevoked,
+  unknownUser,
+  badPassword,
+  spnPortUrl,
+  spnPort,
   spnMissing,
   enctypeUnsupported,
   ntlmFallback,
   weakEnctype,
+  negotiateNotAttempted,
   tokenTooLarge,
   headerRejected,
   ntlmOnly,
+  keytabMissingEnctype,
   keytabWrongKey,
   keytabStaleKvno,
-  keytabMissingEnctype,
   ticketNotForServer,
-  krbErrorOther,
-  badReply,
-  dcNotDiscoverable,
-  dnsAWrong,
-  dnsUnreachable,
-  kdcUnreachable,
-  ldapUnreachable,
   mutualAuth,
-  noCredentials,
-  realmUnknown,
-  spnCname,
-  spnPortUrl,
-  tgtExpired,
-  webUnreachable,
+  krbErrorOther,
+  // event-log rules (their facts come only from `events`)
+  passwordSpray,
+  userEnumeration,
+  logonFailure,
+  accountLockout,
+  systemConditions,
+  weakTicketIssued,
+  preauthDisabled,
 ];
 
 const STEP_ORDER = Object.keys(STEPS);
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+/** Evidence lines kept per merged finding; the rest are counted. */
+const MAX_EVIDENCE = 20;
 
-/** Runs every rule; findings come back in the walk-through's order (step), most severe first within a step. */
+/**
+ * Runs every rule and ranks the findings so that findings[0] is the root cause:
+ *  1. findings with the same id, title and explanation merge into one (`count`, evidence and refs joined), so a
+ *     capture with 500 identical errors or an event log with 10,000 records gives one finding per cause;
+ *  2. a finding whose rule `explains` another id marks that one `explainedBy` (a dropped KDC port explains the
+ *     missing ticket): consequences rank after every cause;
+ *  3. then errors before warnings before info, the guidance's step order, and the rule order in RULES.
+ */
 export function evaluate(facts: readonly Fact[], rules: readonly Rule[] = RULES): Finding[] {
-  const out = rules.flatMap((r) => r.evaluate(facts));
+  const ruleIndex = new Map<Finding, number>();
+  const merged = new Map<string, Finding>();
+  const explains = new Map<string, readonly string[]>();
+  rules.forEach((r, i) => {
+    for (const f of r.evaluate(facts)) {
+      if (r.explains?.length) explains.set(f.id, [...(explains.get(f.id) ?? []), ...r.explains]);
+      const key = `${f.id}\u0000${f.title}\u0000${f.explanation}`;
+      const prev = merged.get(key);
+      if (!prev) {
+        const copy = { ...f, evidence: [...f.evidence] };
+        merged.set(key, copy);
+        ruleIndex.set(copy, i);
+        continue;
+      }
+      prev.count = (prev.count ?? 1) + (f.count ?? 1);
+      for (const e of f.evidence) if (!prev.evidence.includes(e)) prev.evidence.push(e);
+      if (f.refs) prev.refs = [...(prev.refs ?? []), ...f.refs];
+      if (f.firstSeen && (!prev.firstSeen || f.firstSeen < prev.firstSeen)) prev.firstSeen = f.firstSeen;
+      if (f.lastSeen && (!prev.lastSeen || f.lastSeen > prev.lastSeen)) prev.lastSeen = f.lastSeen;
+    }
+  });
+  const out = [...merged.values()];
+  for (const f of out) {
+    if (f.evidence.length > MAX_EVIDENCE) {
+      const more = f.evidence.length - MAX_EVIDENCE;
+      f.evidence = [...f.evidence.slice(0, MAX_EVIDENCE), `… and ${more} more`];
+    }
+    for (const [cause, ids] of explains)
+      if (cause !== f.id && ids.includes(f.id) && out.some((o) => o.id === cause)) f.explainedBy ??= cause;
+  }
   return out.sort(
-    (a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
+    (a, b) =>
+      Number(a.explainedBy !== undefined) - Number(b.explainedBy !== undefined) ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step) ||
+      (ruleIndex.get(a) ?? 0) - (ruleIndex.get(b) ?? 0),
   );
 }

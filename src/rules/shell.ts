@@ -52,12 +52,15 @@ export function quoteArg(value: string, shell: Shell): string | Unquotable {
     case 'windows': {
       if (WIN_BARE.test(value)) return value;
       const bad = WIN_REFUSED.exec(value);
-      if (bad) return new Unquotable(value, shell, `it holds ${describe(bad[0])}, which ${SHELL_NAME[shell]} would expand or end a quote on`);
+      if (bad)
+        return new Unquotable(value, shell, `it holds ${describe(bad[0])}, which ${SHELL_NAME[shell]} would expand or end a quote on`);
       if (value.endsWith('\\')) return new Unquotable(value, shell, 'it ends with a backslash, which would escape the closing quote');
       return `"${value}"`;
     }
     case 'powershell':
-      return /^[\p{L}\p{N}_][\p{L}\p{N}._\-/:\\@]*$/u.test(value) ? value : `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
+      return /^[\p{L}\p{N}_][\p{L}\p{N}._\-/:\\@]*$/u.test(value)
+        ? value
+        : `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
     case 'posix':
       return POSIX_BARE.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
   }

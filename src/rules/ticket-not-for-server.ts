@@ -1,6 +1,8 @@
 import { factsOf } from '../facts/fact.js';
 import { type Finding, type Rule, spnOf } from './finding.js';
+import { accountArg } from './fix.js';
 import { errorEvidence, krbErrors } from './krb-error-helpers.js';
+import { win } from './shell.js';
 
 /** KRB_AP_ERR_NOT_US (35): the ticket names another service than the ones this server has keys for. */
 export const ticketNotForServer: Rule = {
@@ -16,7 +18,8 @@ export const ticketNotForServer: Rule = {
         'KRB_AP_ERR_NOT_US: the client asked the KDC for a ticket to the name in the URL, but the web server’s keytab holds other principals. Typical when a site is reached through an alias (CNAME, load-balancer name) whose SPN is not in the keytab.',
       evidence: [errorEvidence(f)],
       fix: [
-        `Add ${spnOf(f.sname)} to the account the server runs as (setspn -S) and to its keytab, or make users use the host name whose SPN the server has.`,
+        win`setspn -S ${spnOf(f.sname)} ${accountArg(facts)}`,
+        '(add the SPN to the account the server runs as, and to its keytab), or make users use the host name whose SPN the server has',
         'klist -k /etc/httpd.keytab   (which principals does the server accept?)',
       ],
     }));
@@ -29,7 +32,7 @@ export const ticketNotForServer: Rule = {
         explanation:
           'The ticket is for a service principal the keytab does not contain. A server with this keytab answers KRB_AP_ERR_NOT_US ("the ticket isn\'t for us").',
         evidence: [`${d.where.label}: ${d.detail}`],
-        fix: [`Use the keytab of ${d.principal}, or add that SPN to the server's account and keytab.`],
+        fix: ['Use the keytab of the ticket’s principal, or add that SPN to the server’s account and keytab.'],
       });
     }
     return out;

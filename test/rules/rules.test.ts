@@ -72,7 +72,29 @@ describe('rulebook', () => {
       hasToken: false,
     });
     assert.deepEqual(ids([ch('NTLM')]), ['ntlm-only']);
-    assert.deepEqual(ids([ch('Negotiate'), ch('NTLM')]), []);
+    // a bare Negotiate challenge with no client token: the client never tried (issue 6)
+    assert.deepEqual(ids([ch('Negotiate'), ch('NTLM')]), ['negotiate-not-attempted']);
+    const token: Fact = { kind: 'auth-header', where, direction: 'request', scheme: 'Negotiate', hasToken: true };
+    assert.deepEqual(ids([ch('Negotiate'), ch('NTLM'), token]), []);
+  });
+
+  it('kvno equal, enctype missing: the missing enctype is the cause, no password change is claimed', () => {
+    const f = evaluate([
+      { ...krbError(44, 'KRB_AP_ERR_BADKEYVER'), from: 'service' },
+      {
+        kind: 'ticket-decrypt',
+        where,
+        status: 'enctype-missing',
+        detail: 'x',
+        principal: 'HTTP/iisserver.contoso.com@CONTOSO.COM',
+        enctype: 18,
+        kvno: 3,
+        keyKvnos: [3],
+        keyEnctypes: [17],
+      },
+    ]);
+    assert.equal(f[0]?.id, 'keytab-missing-enctype');
+    assert.ok(!f.some((x) => x.id === 'keytab-stale-kvno'), 'no stale-kvno finding when the keys prove the enctype is missing');
   });
 
   it('token size: over the limits, and quiet under them', () => {
@@ -118,13 +140,17 @@ describe('rulebook', () => {
       krbError(37, 'KRB_AP_ERR_SKEW'),
       { kind: 'decode-error', where, code: 'ERR_TRUNCATED', message: 'x' },
     ]);
-    const order = Object.keys(STEPS);
-    const steps = f.map((x) => order.indexOf(x.step));
+    // errors first, in the walk-through's order (clock before the web server); the damaged input after them
     assert.deepEqual(
-      steps,
-      [...steps].sort((a, b) => a - b),
+      f.map((x) => x.id),
+      ['clock-skew', 'keytab-wrong-key', 'malformed-input'],
     );
-    assert.equal(f[0]?.id, 'malformed-input');
+    const order = Object.keys(STEPS);
+    const errs = f.filter((x) => x.severity === 'error').map((x) => order.indexOf(x.step));
+    assert.deepEqual(
+      errs,
+      [...errs].sort((a, b) => a - b),
+    );
   });
 
   it('every rule has a stable kebab-case id and a known step, and every finding a fix', () => {

@@ -69,7 +69,8 @@ export const decodeCommand: Command = {
     if (values.json) {
       // `problems` is the original name of the findings list (kept: scripts read it); `findings` is every command's name.
       const tail = { problems: findings, findings, ...(result.unusable.length ? { unusable: result.unusable } : {}) };
-      const body = result.items.length === 1 ? { schemaVersion: 1, ...result.items[0], ...tail } : { schemaVersion: 1, items: result.items, ...tail };
+      const body =
+        result.items.length === 1 ? { schemaVersion: 1, ...result.items[0], ...tail } : { schemaVersion: 1, items: result.items, ...tail };
       io.out(renderJson(body));
     } else {
       io.out(result.items.map(renderItem).join('\n'));

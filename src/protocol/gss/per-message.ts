@@ -154,13 +154,9 @@ const SEAL_ALG = new Map<number, string>([
 ]);
 const SGN_ALG_HMAC_MD5 = 0x0011;
 
-/** Bytes that start an RFC 4121 MIC or Wrap token: TOK_ID 04 04 / 05 04, defined flag bits only, FF filler. */
-export function looksLikeCfxToken(b: Uint8Array): 'mic' | 'wrap' | undefined {
-  if (b.length < 16 || b[1] !== 0x04 || ((b[2] as number) & 0xf8) !== 0) return undefined;
-  if (b[0] === 0x05 && b[3] === 0xff) return 'wrap';
-  if (b[0] === 0x04 && b[3] === 0xff && b[4] === 0xff && b[5] === 0xff && b[6] === 0xff && b[7] === 0xff) return 'mic';
-  return undefined;
-}
+import { looksLikeCfxToken } from './per-message-shape.js';
+
+export { looksLikeCfxToken };
 
 function readCfxHeader(r: ByteReader, kind: 'mic' | 'wrap'): CfxHeader & { ec?: number; rrc?: number } {
   const offset = r.offset;

@@ -129,7 +129,7 @@ export interface KrbErrorSummary {
 export function describeKrbError(err: Pick<KrbError, 'errorCode' | 'eText' | 'eData'>): KrbErrorSummary {
   const info = krbErrorInfo(err.errorCode);
   const eData = err.eData ? decodeEData(err.eData) : undefined;
-  const ntStatus = eData?.kind === 'kerb-error-data' ? eData.extended : undefined;
+  const ntStatus = eData?.kind === 'kerb-error-data' ? eData.extended : eData?.kind === 'method-data' ? pwSaltStatus(eData.padata) : undefined;
   return {
     code: info.code,
     name: info.name,
@@ -140,4 +140,22 @@ export function describeKrbError(err: Pick<KrbError, 'errorCode' | 'eText' | 'eD
     ...(ntStatus ? { ntStatus } : {}),
     ...(eData ? { eData } : {}),
   };
+}
+
+/**
+ * The second way a Windows (and Samba) KDC sends the NTSTATUS: METHOD-DATA whose PA-PW-SALT (3) holds not a salt
+ * but the 12-byte KERB_EXT_ERROR {status, reserved, flags} (MS-KILE §2.2.1; Wireshark's `dissect_krb5_PW_SALT`
+ * reads it the same way inside a KRB-ERROR). KDC_ERR_CLIENT_REVOKED arrives like this, so this is what tells a
+ * disabled account from a locked or an expired one.
+ */
+function pwSaltStatus(padata: readonly DecodedPaData[]): KerbExtError | undefined {
+  for (const pa of padata) {
+    if (pa.type !== 3 || pa.raw.length !== 12) continue;
+    try {
+      return decodeKerbExtError(pa.raw);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+    }
+  }
+  return undefined;
 }
