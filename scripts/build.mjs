@@ -2,13 +2,14 @@
 // and the library entry for `import ... from 'kerbscope'`. Types come from `tsc` (npm run typecheck).
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning' };
 await build({
   ...common,
   entryPoints: ['src/cli/bin.ts'],
   outfile: 'dist/kerbscope.mjs',
-  
+
   define: { __KERBSCOPE_VERSION__: JSON.stringify(pkg.version) },
 });
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });

@@ -1,11 +1,11 @@
 import type { DecodeError } from '../wire/errors.js';
-import type { LiveFact } from './live.js';
 import type { CaptureFact } from './capture.js';
 import type { EventFact } from './events.js';
+import type { LiveFact } from './live.js';
 import type { NetworkFact } from './network.js';
 
-export type { LiveFact } from './live.js';
 export type { EventFact } from './events.js';
+export type { LiveFact } from './live.js';
 export type { NetworkFact } from './network.js';
 
 /**

@@ -78,7 +78,8 @@ export function compareKerberos(rows: Row[], r: TraceResult): string[] {
   const out: string[] = [];
   const exp = new Map<number, Row>();
   // an ICMP error quotes the datagram it answers; tshark dissects the quote, kerbscope reads it as the ICMP it is
-  for (const row of rows) if (row['kerberos.msg_type'] && !/:icmp(v6)?:/.test(row['frame.protocols'] ?? '')) exp.set(Number(row['frame.number']), row);
+  for (const row of rows)
+    if (row['kerberos.msg_type'] && !/:icmp(v6)?:/.test(row['frame.protocols'] ?? '')) exp.set(Number(row['frame.number']), row);
   const got = new Map<number, TraceResult['messages']>();
   for (const m of r.messages) got.set(m.frame, [...(got.get(m.frame) ?? []), m]);
   const norm = (types: number[]) => {

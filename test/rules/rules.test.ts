@@ -80,7 +80,7 @@ describe('rulebook', () => {
 
   it('kvno equal, enctype missing: the missing enctype is the cause, no password change is claimed', () => {
     const f = evaluate([
-      { ...krbError(44, 'KRB_AP_ERR_BADKEYVER'), from: 'service' },
+      krbError(44, 'KRB_AP_ERR_BADKEYVER'),
       {
         kind: 'ticket-decrypt',
         where,

@@ -129,7 +129,8 @@ export interface KrbErrorSummary {
 export function describeKrbError(err: Pick<KrbError, 'errorCode' | 'eText' | 'eData'>): KrbErrorSummary {
   const info = krbErrorInfo(err.errorCode);
   const eData = err.eData ? decodeEData(err.eData) : undefined;
-  const ntStatus = eData?.kind === 'kerb-error-data' ? eData.extended : eData?.kind === 'method-data' ? pwSaltStatus(eData.padata) : undefined;
+  const ntStatus =
+    eData?.kind === 'kerb-error-data' ? eData.extended : eData?.kind === 'method-data' ? pwSaltStatus(eData.padata) : undefined;
   return {
     code: info.code,
     name: info.name,
