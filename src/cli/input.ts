@@ -1,6 +1,10 @@
 /** Where decode's evidence comes from: arguments, files, stdin. The only I/O of the decode path. */
 import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { decodeKeytab } from '../formats/index.js';
 import type { Evidence } from '../inspect/evidence.js';
+import type { KeySet } from '../inspect/keys.js';
+import { DecodeError } from '../wire/errors.js';
 import { type Io, UsageError } from './command.js';
 
 const MAX_FILE = 512 * 1024 * 1024;
@@ -73,4 +77,25 @@ export async function gatherEvidence(positionals: string[], io: Io, stdinTaken: 
   }
   flushWords();
   return out;
+}
+
+/** `--keytab FILE` (repeatable) into the key set; a file that cannot be read or holds no usable key is a usage error. */
+export function loadKeytabs(paths: readonly string[], keys: KeySet): void {
+  for (const kt of paths) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileEvidence(kt);
+    } catch (e) {
+      throw new UsageError(`--keytab ${kt}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    try {
+      const parsed = decodeKeytab(bytes);
+      if (!parsed.entries.length)
+        throw new UsageError(`--keytab ${kt}: no usable entries${parsed.errors[0] ? ` (${parsed.errors[0].error.message})` : ''}`);
+      keys.addKeytab(parsed.entries, basename(kt));
+    } catch (e) {
+      if (e instanceof DecodeError) throw new UsageError(`--keytab ${kt}: not a keytab: ${e.message}`);
+      throw e;
+    }
+  }
 }

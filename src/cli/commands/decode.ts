@@ -1,5 +1,3 @@
-import { basename } from 'node:path';
-import { decodeKeytab } from '../../formats/index.js';
 import { inspectEvidence } from '../../inspect/evidence.js';
 import { KeySet } from '../../inspect/keys.js';
 import { renderItem } from '../../report/decode-text.js';
@@ -7,9 +5,8 @@ import { escapeText } from '../../report/escape.js';
 import { renderFindings } from '../../report/findings-text.js';
 import { renderJson } from '../../report/json.js';
 import { evaluate } from '../../rules/index.js';
-import { DecodeError } from '../../wire/errors.js';
 import { type Command, EXIT, UsageError } from '../command.js';
-import { gatherEvidence, readFileEvidence } from '../input.js';
+import { gatherEvidence, loadKeytabs } from '../input.js';
 
 export const decodeCommand: Command = {
   name: 'decode',
@@ -33,23 +30,7 @@ export const decodeCommand: Command = {
   },
   async run(values, positionals, io) {
     const keys = new KeySet();
-    for (const kt of (values.keytab as string[] | undefined) ?? []) {
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileEvidence(kt);
-      } catch (e) {
-        throw new UsageError(`--keytab ${kt}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      }
-      try {
-        const parsed = decodeKeytab(bytes);
-        if (!parsed.entries.length)
-          throw new UsageError(`--keytab ${kt}: no usable entries${parsed.errors[0] ? ` (${parsed.errors[0].error.message})` : ''}`);
-        keys.addKeytab(parsed.entries, basename(kt));
-      } catch (e) {
-        if (e instanceof DecodeError) throw new UsageError(`--keytab ${kt}: not a keytab: ${e.message}`);
-        throw e;
-      }
-    }
+    loadKeytabs((values.keytab as string[] | undefined) ?? [], keys);
     let password = values.password as string | undefined;
     if (values['password-stdin']) {
       if (password !== undefined) throw new UsageError('use --password or --password-stdin, not both');

@@ -1,14 +1,11 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { NotACaptureError, Tracer } from '../../capture/index.js';
-import { decodeKeytab } from '../../formats/index.js';
 import { KeySet } from '../../inspect/keys.js';
 import { renderJson } from '../../report/json.js';
 import { renderTrace } from '../../report/trace-text.js';
-import { DecodeError } from '../../wire/errors.js';
 import { type Command, EXIT, UsageError } from '../command.js';
-import { readFileEvidence } from '../input.js';
+import { loadKeytabs } from '../input.js';
 
 /** Files larger than this get a progress bar (when stderr is a terminal). */
 const PROGRESS_FROM = 64 * 1024 * 1024;
@@ -57,22 +54,7 @@ export const traceCommand: Command = {
       throw new UsageError(positionals.length ? 'one capture file at a time' : 'name a capture file (pcap or pcapng), or - for stdin');
     const file = positionals[0] as string;
     const keys = new KeySet();
-    for (const kt of (values.keytab as string[] | undefined) ?? []) {
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileEvidence(kt);
-      } catch (e) {
-        throw new UsageError(`--keytab ${kt}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      }
-      try {
-        const parsed = decodeKeytab(bytes);
-        if (!parsed.entries.length) throw new UsageError(`--keytab ${kt}: no usable entries`);
-        keys.addKeytab(parsed.entries, basename(kt));
-      } catch (e) {
-        if (e instanceof DecodeError) throw new UsageError(`--keytab ${kt}: not a keytab: ${e.message}`);
-        throw e;
-      }
-    }
+    loadKeytabs((values.keytab as string[] | undefined) ?? [], keys);
     const limitArg = values.limit as string | undefined;
     const limit = limitArg === undefined ? 2000 : Number(limitArg);
     if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit ${limitArg}: not a number of rows`);
