@@ -61,10 +61,10 @@ function bytesFromText(text: string): { bytes: Uint8Array; encoding: 'hex' | 'ba
   if (!t) return undefined;
   if (/^(0x)?[0-9a-fA-F\s:]+$/.test(t)) {
     const h = fromHex(t);
-    if (h && h.length) return { bytes: h, encoding: 'hex' };
+    if (h?.length) return { bytes: h, encoding: 'hex' };
   }
   const b = fromBase64(t);
-  if (b && b.length) return { bytes: b, encoding: 'base64' };
+  if (b?.length) return { bytes: b, encoding: 'base64' };
   return undefined;
 }
 

@@ -89,7 +89,7 @@ export class KeySet {
     saltHint?: string,
   ): KeyEntry | undefined {
     const et = getEnctype(enctype);
-    if (!et || !et.implemented) return undefined;
+    if (!et?.implemented) return undefined;
     const salt = p.salt ?? saltHint ?? (principal ? defaultSalt(principal) : undefined);
     if (salt === undefined) return undefined;
     const id = `${enctype}\u0000${salt}\u0000${p.password}`;

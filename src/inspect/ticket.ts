@@ -82,7 +82,7 @@ export function decryptTicket(ticket: Ticket, keys: KeySet): TicketDecryption {
   const kvno = ticket.encPart.kvno;
   const et = getEnctype(etype);
   if (keys.empty) return { ...base, status: 'no-keys', detail: 'no keys given (use --keytab or --password)' };
-  if (!et || !et.implemented) {
+  if (!et?.implemented) {
     return {
       ...base,
       status: 'unsupported-enctype',

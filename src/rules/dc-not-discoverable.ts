@@ -53,7 +53,7 @@ export const dcNotDiscoverable: Rule = {
     // the DC answered DNS and its TCP 389 is open, but the CLDAP ping (UDP 389) is not answered
     for (const c of factsOf(facts, 'cldap-ping').filter((x) => x.outcome === 'no-answer' || x.outcome === 'refused')) {
       const tcp = factsOf(facts, 'port-probe').find((p) => p.port === 389 && (p.address === c.server || p.host === c.server));
-      if (!tcp || tcp.outcome !== 'open') continue; // 389 blocked altogether: ldap-unreachable says it
+      if (tcp?.outcome !== 'open') continue; // 389 blocked altogether: ldap-unreachable says it
       out.push({
         id: 'dc-not-discoverable',
         severity: 'error',

@@ -17,7 +17,6 @@
  * reversible encoding; JSON output carries the exact string.
  */
 
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists invisible code points on purpose
 const UNSAFE =
   /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

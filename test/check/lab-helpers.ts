@@ -16,7 +16,6 @@ export interface CheckRun {
   ms: number;
   stdout: string;
   stderr: string;
-  // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON report
   json: any;
   argv: string[];
   usedCcache: boolean;

@@ -102,7 +102,6 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): CliResul
 }
 
 /** `runCli` with `--json` appended and stdout parsed (throws with stdout/stderr when it is not JSON). */
-// biome-ignore lint/suspicious/noExplicitAny: tests probe the JSON field by field; pass T for a precise type
 export function runCliJson<T = Record<string, any>>(args: readonly string[], opts: CliOptions = {}): CliResult & { json: T } {
   const r = runCli([...args, '--json'], opts);
   try {
