@@ -25,11 +25,20 @@ import type {
 } from '../inspect/model.js';
 import { escapeText } from './escape.js';
 
+const NTLM_RESPONSE: Record<string, string> = {
+  ntlmv2: 'NTLMv2 response',
+  ntlmv1: 'NTLMv1 response (weak: crackable, no server binding)',
+  'ntlmv1-ess': 'NTLMv1 response with extended session security (NTLM2; still NTLMv1)',
+  anonymous: 'anonymous (empty responses)',
+  unknown: 'response of an unknown kind',
+};
+
 /**
  * JSON fields the text leaves out on purpose (path patterns: `*` one segment, `[]` any array index).
  * Everything else an item has in JSON must appear in the text.
  */
 export const TEXT_OMITS: Record<string, string> = {
+  'ntlm.ntlmVersion': 'shown in words ("NTLMv2 response")',
   'input.header': 'shown inside input.label',
   'input.scheme': 'shown inside input.label',
   'input.direction': 'shown as client → server / server → client',
@@ -382,7 +391,11 @@ function avRows(pairs: readonly AvPairView[] | undefined, t: Tree): void {
 }
 
 function renderNtlm(n: NtlmView, t: Tree): void {
-  t.row(2, 'NTLM', `${s(n.messageName)} (type ${n.messageType})${n.ntlmVersion ? `, ${n.ntlmVersion.toUpperCase()} response` : ''}`);
+  t.row(
+    2,
+    'NTLM',
+    `${s(n.messageName)} (type ${n.messageType})${n.ntlmVersion ? `, ${NTLM_RESPONSE[n.ntlmVersion] ?? s(n.ntlmVersion)}` : ''}`,
+  );
   if (n.userName !== undefined || n.domainName) t.row(4, 'user', `${s(n.domainName)}${n.domainName ? '\\' : ''}${s(n.userName)}`);
   t.row(4, 'workstation', n.workstation);
   t.row(4, 'target', n.targetName);
