@@ -6,7 +6,7 @@ import type { Fact } from '../facts/fact.js';
 import { evaluate } from '../rules/index.js';
 import { aggregateFindings, FactAggregator } from './aggregate.js';
 import { eventFacts } from './facts.js';
-import type { EventProblem, EventRecord, EventsReport, EventTally } from './model.js';
+import type { EventFinding, EventProblem, EventRecord, EventsReport, EventTally, Involved } from './model.js';
 import type { FileStats } from './source.js';
 
 export interface EventFilter {
@@ -93,8 +93,76 @@ export class EventAnalysis {
     for (const f of eventFacts(r)) {
       this.tally(f, r);
       this.agg.add(f);
+      this.involve(f);
     }
     return true;
+  }
+
+  /** Who a representative fact names (the accounts, services and clients a finding crediting its label involves). */
+  private readonly subjects = new Map<string, { accounts: Set<string>; services: Set<string>; clients: Set<string> }>();
+  private involve(f: Fact): void {
+    let s = this.subjects.get(f.where.label);
+    if (!s) {
+      // only representatives are credited (their labels are the aggregator's): the map grows as the aggregator does
+      if (!this.agg.byLabel.has(f.where.label)) return;
+      s = { accounts: new Set(), services: new Set(), clients: new Set() };
+      this.subjects.set(f.where.label, s);
+    }
+    const add = (set: Set<string>, v: string | undefined) => {
+      if (v && set.size < 50) set.add(v);
+    };
+    switch (f.kind) {
+      case 'kdc-audit':
+        add(s.accounts, f.domain ? `${f.account}@${f.domain}` : f.account);
+        // an AS exchange (4768/4771) names krbtgt: not a service the user asked for
+        if (f.eventId === 4769 || f.eventId === 4770) add(s.services, f.service);
+        add(s.clients, f.client);
+        break;
+      case 'krb-error':
+        if (f.cname?.length) add(s.accounts, f.realm ? `${f.cname.join('/')}@${f.realm}` : f.cname.join('/'));
+        if (f.sname.length && f.sname[0] !== '(not logged)' && f.sname[0] !== 'krbtgt') add(s.services, f.sname.join('/'));
+        break;
+      case 'kdc-reply':
+        if (f.cname.length) add(s.accounts, f.crealm ? `${f.cname.join('/')}@${f.crealm}` : f.cname.join('/'));
+        if (f.sname.length) add(s.services, f.sname.join('/'));
+        break;
+      case 'logon-failure':
+        add(s.accounts, f.domain ? `${f.domain}\\${f.account}` : f.account);
+        add(s.clients, f.client ?? f.workstation);
+        break;
+      case 'account-lockout':
+        add(s.accounts, f.account);
+        add(s.clients, f.callerComputer);
+        break;
+      case 'ntlm-message':
+        add(s.accounts, f.domain && f.user ? `${f.domain}\\${f.user}` : f.user);
+        add(s.clients, f.workstation);
+        break;
+      case 'system-condition':
+        add(s.services, f.subject);
+        add(s.clients, f.computer);
+        break;
+    }
+  }
+
+  /** The accounts, services and clients the evidence of a finding names (its evidence lines and refs). */
+  involvedIn(f: EventFinding): Involved | undefined {
+    const labels = new Set<string>();
+    for (const r of f.refs ?? []) if (r.label) labels.add(r.label);
+    for (const line of f.evidence) {
+      const i = line.indexOf(': ');
+      if (i > 0) labels.add(line.slice(0, i));
+    }
+    const out = { accounts: new Set<string>(), services: new Set<string>(), clients: new Set<string>() };
+    for (const l of labels) {
+      const s = this.subjects.get(l);
+      if (!s) continue;
+      for (const a of s.accounts) out.accounts.add(a);
+      for (const a of s.services) out.services.add(a);
+      for (const a of s.clients) out.clients.add(a);
+    }
+    if (!out.accounts.size && !out.services.size && !out.clients.size) return undefined;
+    return { accounts: [...out.accounts], services: [...out.services], clients: [...out.clients] };
   }
 
   private tally(f: Fact, r: EventRecord): void {
@@ -119,7 +187,10 @@ export class EventAnalysis {
   }
 
   report(files: FileStats[], problems: EventProblem[]): EventsReport {
-    const findings = aggregateFindings(evaluate(this.agg.facts()), this.agg.byLabel);
+    const findings: EventFinding[] = aggregateFindings(evaluate(this.agg.facts()), this.agg.byLabel).map((f) => {
+      const involved = this.involvedIn(f);
+      return involved ? { ...f, involved } : f;
+    });
     return {
       schemaVersion: 1,
       records: this.records,

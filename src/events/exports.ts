@@ -42,7 +42,7 @@ export interface ParsedExport {
 // ---------------------------------------------------------------- XML
 
 const ENT: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-function unescape(s: string): string {
+function unescapeXml(s: string): string {
   return s.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (m, e: string) =>
     e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1))) : (ENT[e] ?? m),
   );
@@ -65,7 +65,7 @@ export function parseXmlElement(s: string): XmlElement {
     const lt = s.indexOf('<', i);
     if (lt < 0) break;
     if (lt > i && stack.length) {
-      const t = unescape(s.slice(i, lt));
+      const t = unescapeXml(s.slice(i, lt));
       if (t.trim()) add(t);
     }
     if (s.startsWith('<!--', lt)) {
@@ -94,7 +94,7 @@ export function parseXmlElement(s: string): XmlElement {
       if (!m) throw new Error(`malformed tag at ${lt}`);
       const attrs: XmlAttr[] = [];
       for (const a of (m[2] ?? '').matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g))
-        attrs.push({ name: a[1]!.replace(/^.*:/, ''), value: unescape(a[2] ?? a[3] ?? '') });
+        attrs.push({ name: a[1]!.replace(/^.*:/, ''), value: unescapeXml(a[2] ?? a[3] ?? '') });
       const el: XmlElement = { name: m[1]!.replace(/^.*:/, ''), attrs, children: [] };
       if (stack.length) add(el);
       else root = el;
@@ -112,14 +112,16 @@ export function parseXmlElement(s: string): XmlElement {
 export function parseXmlExport(text: string, file: string): ParsedExport {
   const out: ParsedExport = { records: [], problems: [], rejected: 0 };
   const re = /<Event[\s>]/g;
-  let m: RegExpExecArray | null;
   let line = 1;
   let lineAt = 0;
-  while ((m = re.exec(text))) {
+  for (let m = re.exec(text); m; m = re.exec(text)) {
     const start = m.index;
     const end = text.indexOf('</Event>', start);
     const stop = end < 0 ? text.length : end + 8;
-    for (let k = text.indexOf('\n', lineAt); k >= 0 && k < start; k = text.indexOf('\n', k + 1)) line++, (lineAt = k + 1);
+    for (let k = text.indexOf('\n', lineAt); k >= 0 && k < start; k = text.indexOf('\n', k + 1)) {
+      line++;
+      lineAt = k + 1;
+    }
     try {
       const el = parseXmlElement(text.slice(start, stop));
       out.records.push(normalizeEvent(el, file, 'xml'));

@@ -49,11 +49,23 @@ export interface EventsReport {
   /** Decoded records per `Channel:EventID`. */
   byEventId: Record<string, number>;
   problems: EventProblem[];
-  /** Ranked, in the shape `check` and `decode` use; each with count, firstSeen, lastSeen and record refs. */
-  findings: Finding[];
+  /**
+   * Ranked, in the shape `check` and `decode` use; each with count, firstSeen, lastSeen and record refs (`refs[].record`),
+   * plus `involved`: the accounts, services and clients its evidence names.
+   */
+  findings: EventFinding[];
   /** Per-account and per-service tables of the failures and weak tickets seen. */
   accounts: EventTally[];
   services: EventTally[];
+}
+
+/** A finding of the rulebook plus who its evidence involves (from the records it was credited with). */
+export type EventFinding = Finding & { involved?: Involved };
+
+export interface Involved {
+  accounts: string[];
+  services: string[];
+  clients: string[];
 }
 
 export interface EventTally {

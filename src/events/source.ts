@@ -25,6 +25,9 @@ export type Progress = (bytesDone: number) => void;
 
 export class UnusableInput extends Error {}
 
+/** Reads `len` bytes at file position `pos` into `buf` at `off`; returns how many it got. */
+type ReadAt = (buf: Uint8Array, off: number, len: number, pos: number) => number;
+
 /** Records of one file, in record-id order (EVTX) or file order (exports). Problems and counts go to `problems`/`stats`. */
 export function* readEventFile(path: string, problems: EventProblem[], onBytes?: (n: number) => void): Generator<EventRecord, FileStats> {
   let fd: number;
@@ -34,41 +37,70 @@ export function* readEventFile(path: string, problems: EventProblem[], onBytes?:
     throw new UnusableInput(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   try {
-    const size = fstatSync(fd).size;
-    const head = new Uint8Array(Math.min(size, 4096));
-    readSync(fd, head, 0, head.length, 0);
-    const format = detectEventFormat(head);
-    if (!format) throw new UnusableInput(`${path}: not an event log (EVTX, XML, JSON or CSV export)`);
-    const stats: FileStats = { file: path, format, records: 0, rejected: 0, bytes: size };
-    if (format === 'evtx') {
-      yield* readEvtx(fd, size, path, problems, stats, onBytes);
-      return stats;
-    }
-    if (size > MAX_TEXT) throw new UnusableInput(`${path}: ${size} bytes is larger than the ${MAX_TEXT} bytes an export may have`);
-    const buf = new Uint8Array(size);
-    for (let off = 0; off < size; ) {
-      const n = readSync(fd, buf, off, size - off, off);
-      if (n <= 0) break;
-      off += n;
-    }
-    const text = decodeText(buf);
-    const parsed =
-      format === 'xml' ? parseXmlExport(text, path) : format === 'json' ? parseJsonExport(text, path) : parseCsvExport(text, path);
-    problems.push(...parsed.problems);
-    stats.rejected = parsed.rejected;
-    onBytes?.(size);
-    for (const r of parsed.records) {
-      stats.records++;
-      yield r;
-    }
-    return stats;
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new UnusableInput(`${path}: is a directory`);
+    return yield* readEvents((b, o, n, p) => readSync(fd, b, o, n, p), st.size, path, problems, onBytes);
   } finally {
     closeSync(fd);
   }
 }
 
+/** Records of an input already in memory (standard input). */
+export function* readEventBytes(
+  bytes: Uint8Array,
+  label: string,
+  problems: EventProblem[],
+  onBytes?: (n: number) => void,
+): Generator<EventRecord, FileStats> {
+  const read: ReadAt = (b, o, n, p) => {
+    const part = bytes.subarray(p, Math.min(bytes.length, p + n));
+    b.set(part, o);
+    return part.length;
+  };
+  return yield* readEvents(read, bytes.length, label, problems, onBytes);
+}
+
+function* readEvents(
+  read: ReadAt,
+  size: number,
+  path: string,
+  problems: EventProblem[],
+  onBytes?: (n: number) => void,
+): Generator<EventRecord, FileStats> {
+  const head = new Uint8Array(Math.min(size, 4096));
+  read(head, 0, head.length, 0);
+  const format = detectEventFormat(head);
+  if (!format)
+    throw new UnusableInput(
+      `${path}: not an event log (EVTX, or a wevtutil/Event Viewer XML, Get-WinEvent JSON or Event Viewer CSV export)`,
+    );
+  const stats: FileStats = { file: path, format, records: 0, rejected: 0, bytes: size };
+  if (format === 'evtx') {
+    yield* readEvtx(read, size, path, problems, stats, onBytes);
+    return stats;
+  }
+  if (size > MAX_TEXT) throw new UnusableInput(`${path}: ${size} bytes is larger than the ${MAX_TEXT} bytes an export may have`);
+  const buf = new Uint8Array(size);
+  for (let off = 0; off < size; ) {
+    const n = read(buf, off, size - off, off);
+    if (n <= 0) break;
+    off += n;
+  }
+  const text = decodeText(buf);
+  const parsed =
+    format === 'xml' ? parseXmlExport(text, path) : format === 'json' ? parseJsonExport(text, path) : parseCsvExport(text, path);
+  problems.push(...parsed.problems);
+  stats.rejected = parsed.rejected;
+  onBytes?.(size);
+  for (const r of parsed.records) {
+    stats.records++;
+    yield r;
+  }
+  return stats;
+}
+
 function* readEvtx(
-  fd: number,
+  read: ReadAt,
   size: number,
   file: string,
   problems: EventProblem[],
@@ -76,7 +108,7 @@ function* readEvtx(
   onBytes?: (n: number) => void,
 ): Generator<EventRecord> {
   const hb = new Uint8Array(Math.min(size, FILE_HEADER_SIZE));
-  readSync(fd, hb, 0, hb.length, 0);
+  read(hb, 0, hb.length, 0);
   let header: ReturnType<typeof decodeFileHeader>;
   try {
     header = decodeFileHeader(hb);
@@ -90,7 +122,7 @@ function* readEvtx(
   const heads: { index: number; firstRecordId?: bigint }[] = [];
   const small = new Uint8Array(512);
   for (let i = 0; i < n; i++) {
-    const got = readSync(fd, small, 0, 512, FILE_HEADER_SIZE + i * CHUNK_SIZE);
+    const got = read(small, 0, 512, FILE_HEADER_SIZE + i * CHUNK_SIZE);
     const h = got === 512 ? decodeChunkHeader(small) : undefined;
     heads.push({ index: i, ...(h ? { firstRecordId: h.firstRecordId } : {}) });
   }
@@ -98,7 +130,7 @@ function* readEvtx(
   let done = 0;
   for (const i of chunkOrder(heads)) {
     const off = FILE_HEADER_SIZE + i * CHUNK_SIZE;
-    const got = readSync(fd, chunk, 0, CHUNK_SIZE, off);
+    const got = read(chunk, 0, CHUNK_SIZE, off);
     const r = decodeChunk(chunk.subarray(0, got), off, i, i < header.chunkCount);
     for (const p of r.problems) problems.push({ file, ...p });
     stats.rejected += r.rejected;

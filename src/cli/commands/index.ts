@@ -1,8 +1,9 @@
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { decodeCommand } from './decode.js';
+import { eventsCommand } from './events.js';
 import { keytabCommand } from './keytab.js';
 import { traceCommand } from './trace.js';
 
 /** Every CLI command, in the order `kerbscope --help` lists them. */
-export const commands: Command[] = [decodeCommand, keytabCommand, traceCommand, checkCommand];
+export const commands: Command[] = [decodeCommand, keytabCommand, traceCommand, eventsCommand, checkCommand];
