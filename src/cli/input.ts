@@ -24,6 +24,9 @@ export function readFileEvidence(path: string): Uint8Array {
 }
 
 const HEADER_START = /^(proxy-)?(authorization|www-authenticate|proxy-authenticate)\s*:/i;
+/** A line that still waits for its token: a header name and/or an auth scheme, nothing else yet. */
+const WANTS_TOKEN =
+  /^(?:(?:proxy-)?(?:authorization|www-authenticate|proxy-authenticate)\s*:)?\s*(?:negotiate|kerberos|ntlm|basic|bearer)?$/i;
 
 /**
  * An argument that names a file rather than holding a token: an absolute or relative path, or a name with an
@@ -39,15 +42,18 @@ export function looksLikePath(p: string): boolean {
  * Positional arguments → evidence. Files are read; `-` is stdin; anything else is text. Each argument that holds a
  * whole line (it has spaces: it was quoted) or starts a header (`Authorization:`) begins a line of its own, so
  * `decode 'Authorization: ...' 'WWW-Authenticate: ...'` is two headers; the words of an unquoted
- * `Authorization: Negotiate YII...` are joined back into one line.
+ * `Authorization: Negotiate YII...` are joined back into one line (a word joins the line before it only while that
+ * line is a header name and/or a scheme still waiting for its token); bare tokens, one per argument, stay apart.
  */
 export async function gatherEvidence(positionals: string[], io: Io, stdinTaken: boolean): Promise<Evidence[]> {
   const out: Evidence[] = [];
-  const lines: string[] = [];
+  /** The argument line being built (words of an unquoted header are joined back into it). */
+  let line: string | undefined;
   let joining = false;
+  const argCount = positionals.filter((p) => p !== '-').length;
   const flushWords = () => {
-    if (lines.length) out.push({ label: `argument${out.length ? ` ${out.length + 1}` : ''}`, text: lines.join('\n') });
-    lines.length = 0;
+    if (line !== undefined) out.push({ label: argCount > 1 ? `argument ${out.length + 1}` : 'argument', text: line });
+    line = undefined;
     joining = false;
   };
   if (positionals.length === 0) positionals = ['-'];
@@ -67,13 +73,14 @@ export async function gatherEvidence(positionals: string[], io: Io, stdinTaken: 
       }
     } else if (looksLikePath(p)) {
       throw new UsageError(`${p}: no such file`);
-    } else if (/\s/.test(p)) {
-      lines.push(p);
-      joining = false;
-    } else if (HEADER_START.test(p) || !joining || !lines.length) {
-      lines.push(p);
-      joining = true;
-    } else lines[lines.length - 1] += ` ${p}`;
+    } else if (joining && line !== undefined && !/\s/.test(p) && WANTS_TOKEN.test(line) && !HEADER_START.test(p)) {
+      line += ` ${p}`;
+    } else {
+      flushWords();
+      line = p;
+      // a quoted argument (it has spaces) is a whole line; an unquoted word may be followed by the rest of its header
+      joining = !/\s/.test(p);
+    }
   }
   flushWords();
   return out;

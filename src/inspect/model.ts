@@ -224,8 +224,29 @@ export interface KdcRepView {
 }
 
 /** An RFC 4121 per-message token (Wrap / MIC), as LDAP SASL and DCE/RPC carry them. */
+/** An RFC 4121 Wrap/MIC token (or an RFC 1964/4757 one), `src/protocol/gss/per-message.ts`. */
 export interface PerMessageView {
-  [k: string]: unknown;
+  /** 'wrap' | 'mic' | 'rfc1964-wrap' | 'rfc1964-mic' */
+  kind?: string;
+  spec?: string;
+  tokId?: string;
+  /** RFC 4121 flags by name: sent-by-acceptor, sealed, acceptor-subkey */
+  flags?: string;
+  sender?: 'initiator' | 'acceptor';
+  /** 64-bit sequence number, decimal */
+  sequenceNumber?: string;
+  ec?: number;
+  rrc?: number;
+  sgnAlg?: string;
+  sealAlg?: string;
+  dataLength?: number;
+  checksumLength?: number;
+  /** ok / no-key / failed / no-message / unsupported, with the notes of each key tried */
+  decryption?: string;
+  /** the unwrapped message: masked unless --show-secrets */
+  payload?: string;
+  /** the token did not decode as a per-message token */
+  error?: string;
 }
 
 /** A token: what an Authorization / WWW-Authenticate header, a security blob or a raw Kerberos message holds. */

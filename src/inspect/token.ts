@@ -7,6 +7,7 @@ import { decodeErrorFact, type Fact, type Where } from '../facts/fact.js';
 import { MASKED } from '../formats/common.js';
 import { gssChecksumFlagNames } from '../protocol/gss/krb5.js';
 import { mechName } from '../protocol/gss/oids.js';
+import { describePerMessageToken, type PerMessageDescription } from '../protocol/gss/per-message.js';
 import { decodeGssToken, type GssLayer, type GssTokenResult } from '../protocol/gss/token.js';
 import {
   AP_OPTIONS,
@@ -41,6 +42,7 @@ import type {
   LayerView,
   NtlmView,
   PacView,
+  PerMessageView,
   SpnegoView,
   TicketView,
   TokenView,
@@ -194,7 +196,11 @@ export function inspectToken(bytes: Uint8Array, input: InputInfo, ctx: InspectCo
     }
     if (l.kind === 'negoex')
       view.negoex = { messages: l.messages.length, note: 'NegoEx (MS-NEGOEX) recognised; its inner mechanisms are not decoded' };
-    if (l.kind === 'krb5') view.gssTokId = l.token.tokIdName;
+    if (l.kind === 'krb5') {
+      view.gssTokId = l.token.tokIdName;
+      if (l.token.tokIdName === 'WRAP' || l.token.tokIdName === 'MIC')
+        view.perMessage = perMessageView(bytes.subarray(l.offset, l.offset + l.length), l.offset, ctx);
+    }
     if (l.kind === 'krb5-message') inspectKrb5(l.decoded, bytes.length, input, where, view, facts, ctx);
   }
   return { view, facts };
@@ -241,6 +247,8 @@ function inspectKrb5(
           seqNumber: part.seqNumber,
           ...(part.subkey ? { subkey: keyView(part.subkey, ctx.options) } : {}),
         };
+        // the acceptor's subkey protects the Wrap/MIC tokens that follow (RFC 4121 §4.2.2 AcceptorSubkey)
+        if (part.subkey) ctx.sessionKeys.push({ enctype: part.subkey.keytype, key: part.subkey.keyvalue });
       } else
         ap.decrypted = ctx.sessionKeys.length
           ? 'the session keys from the AP-REQ do not open it'
@@ -552,4 +560,37 @@ function inspectApReq(
   }
   if (a.error) view.decodeErrors.push(errView(a.error));
   view.authenticator = av;
+}
+
+/**
+ * An RFC 4121 Wrap/MIC token (LDAP SASL, DCE/RPC, SMB signing): its header fields, and what the session keys of the
+ * same run (the AP-REQ's ticket session key and subkeys, the AP-REP's subkey) make of it. The unwrapped payload is
+ * application data of the session: shown only with --show-secrets, otherwise its length.
+ */
+function perMessageView(bytes: Uint8Array, base: number, ctx: InspectContext): PerMessageView {
+  let d: PerMessageDescription;
+  try {
+    d = describePerMessageToken(bytes, ctx.sessionKeys, { base });
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    return { error: e.message };
+  }
+  const v: PerMessageView = { kind: d.kind, spec: d.spec, tokId: d.tokId };
+  if (d.flags)
+    v.flags =
+      [d.flags.sentByAcceptor && 'sent-by-acceptor', d.flags.sealed && 'sealed', d.flags.acceptorSubkey && 'acceptor-subkey']
+        .filter(Boolean)
+        .join(', ') || '(none)';
+  if (d.sender) v.sender = d.sender;
+  if (d.sequenceNumber !== undefined) v.sequenceNumber = d.sequenceNumber;
+  if (d.ec !== undefined) v.ec = d.ec;
+  if (d.rrc !== undefined) v.rrc = d.rrc;
+  if (d.sgnAlg) v.sgnAlg = d.sgnAlg;
+  if (d.sealAlg) v.sealAlg = d.sealAlg;
+  v.dataLength = d.dataLength;
+  if (d.checksumLength !== undefined) v.checksumLength = d.checksumLength;
+  v.decryption = d.decryption.status + (d.decryption.notes.length ? ` (${d.decryption.notes.join('; ')})` : '');
+  if (d.payload)
+    v.payload = ctx.options.showSecrets ? toHex(d.payload) : `${MASKED} (${d.payload.length} bytes; --show-secrets prints them)`;
+  return v;
 }

@@ -20,6 +20,7 @@ import type {
   KrbErrorView,
   NtlmView,
   PacView,
+  PerMessageView,
   TicketView,
   TokenView,
 } from '../inspect/model.js';
@@ -310,9 +311,28 @@ function renderToken(v: TokenView, t: Tree): void {
     for (const k of v.krbCred.tickets)
       t.text(4, `${spn(k.sname, k.realm)}  enctype ${k.enctype}${k.kvno !== undefined ? `  kvno ${k.kvno}` : ''}`);
   }
-  if (v.perMessage) for (const [k, x] of Object.entries(v.perMessage)) t.row(4, k, x);
+  if (v.perMessage) renderPerMessage(v.perMessage, t);
   if (v.note) t.row(2, 'Note', v.note);
   for (const de of v.decodeErrors) t.row(2, 'Decode error', de.message);
+}
+
+function renderPerMessage(p: PerMessageView, t: Tree): void {
+  if (p.error) {
+    t.row(2, 'Per-message', `not decoded: ${p.error}`);
+    return;
+  }
+  t.row(2, 'Per-message', `${s(p.kind)} token, tok-id ${s(p.tokId)} (${s(p.spec)})${p.sender ? `, from the ${p.sender}` : ''}`);
+  if (p.flags !== undefined) t.row(4, 'flags', p.flags);
+  if (p.sgnAlg || p.sealAlg) t.row(4, 'algorithms', `SGN_ALG ${s(p.sgnAlg ?? '-')}, SEAL_ALG ${s(p.sealAlg ?? '-')}`);
+  if (p.sequenceNumber !== undefined) t.row(4, 'sequence number', p.sequenceNumber);
+  if (p.ec !== undefined || p.rrc !== undefined) t.row(4, 'EC / RRC', `${s(p.ec ?? '-')} / ${s(p.rrc ?? '-')}`);
+  t.row(
+    4,
+    'data',
+    `${s(p.dataLength)} bytes after the header${p.checksumLength !== undefined ? `, checksum ${p.checksumLength} bytes` : ''}`,
+  );
+  if (p.decryption) t.row(4, 'keys', p.decryption);
+  if (p.payload) t.row(4, 'payload', p.payload);
 }
 
 function renderTicket(tk: TicketView, t: Tree): void {
