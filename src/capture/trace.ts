@@ -7,6 +7,7 @@
 import { enctypeName } from '../crypto/index.js';
 import type { CaptureFact } from '../facts/capture.js';
 import type { Fact, Where } from '../facts/fact.js';
+import { krbErrorFact } from '../facts/krb-error.js';
 import { KeySet } from '../inspect/keys.js';
 import { type InspectContext, inspectToken } from '../inspect/token.js';
 import { decodeGssToken, type GssTokenResult } from '../protocol/gss/token.js';
@@ -634,23 +635,7 @@ export class Tracer {
         ticketBytes: r.ticket.encPart.cipher.length,
       });
     } else if (k.name === 'KRB-ERROR') {
-      const e = k.message;
-      const d = describeKrbError(e);
-      this.facts.push({
-        kind: 'krb-error',
-        where,
-        code: e.errorCode,
-        name: d.name,
-        from: 'kdc',
-        sname: e.sname.nameString,
-        realm: e.realm,
-        cname: e.cname?.nameString,
-        eText: e.eText,
-        ntStatus: d.ntStatus?.status,
-        ntStatusName: d.ntStatus?.statusName,
-        stime: e.stime,
-        ctime: e.ctime,
-      });
+      this.facts.push(krbErrorFact(where, k.message, 'kdc'));
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import { CryptoError, KeyUsage } from '../crypto/index.js';
 import { decodeErrorFact, type Fact, type Where } from '../facts/fact.js';
+import { krbErrorFact } from '../facts/krb-error.js';
 import {
   buildAsReq,
   buildTgsReq,
@@ -46,24 +47,6 @@ export type KdcOutcome =
   | { kind: 'unreachable' }
   | { kind: 'garbage'; detail: string; kdc: string };
 
-export function krbErrorFact(where: Where, e: KrbError, from: 'kdc' | 'service'): Fact {
-  const d = describeKrbError(e);
-  return {
-    kind: 'krb-error',
-    where,
-    code: e.errorCode,
-    name: d.name,
-    from,
-    sname: e.sname.nameString,
-    realm: e.realm,
-    cname: e.cname?.nameString,
-    eText: e.eText,
-    ntStatus: d.ntStatus?.status,
-    ntStatusName: d.ntStatus?.statusName,
-    stime: e.stime,
-    ctime: e.ctime,
-  };
-}
 
 /** One request to the realm's KDCs; every transport attempt becomes a kdc-contact fact. */
 export async function sendKdc(req: Uint8Array, msgType: 10 | 12, ctx: KdcContext, where: Where, facts: Fact[]): Promise<KdcOutcome> {

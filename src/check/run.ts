@@ -35,7 +35,6 @@ import {
   type CheckStepId,
   type StepStatus,
 } from './model.js';
-import { rankFindings } from './rank.js';
 import { PROFILES, spnFor } from './spn.js';
 
 class StepRun {
@@ -751,7 +750,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   const all = ordered.flatMap((s) => s.facts);
   // PREAUTH_REQUIRED (25) and RESPONSE_TOO_BIG (52) are normal steps of an exchange, not findings
   const forRules = all.filter((f) => !(f.kind === 'krb-error' && f.from === 'kdc' && (f.code === 25 || f.code === 52)));
-  const findings = rankFindings(evaluate(forRules));
+  const findings = evaluate(forRules);
   const stepsOut: CheckStep[] = ordered.map((s) => ({
     id: s.id,
     title: CHECK_STEPS.find((x) => x.id === s.id)?.title ?? s.id,

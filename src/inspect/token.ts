@@ -4,6 +4,7 @@
  */
 import { enctypeName } from '../crypto/index.js';
 import { decodeErrorFact, type Fact, type Where } from '../facts/fact.js';
+import { krbErrorFact } from '../facts/krb-error.js';
 import { MASKED } from '../formats/common.js';
 import { gssChecksumFlagNames } from '../protocol/gss/krb5.js';
 import { mechName } from '../protocol/gss/oids.js';
@@ -384,21 +385,7 @@ function inspectKrbError(e: KrbError, input: InputInfo, where: Where, view: Toke
   view.error = err;
   // Inside an HTTP/SPNEGO token the error comes from the web server's acceptor, not from a KDC.
   const from = input.header ? 'service' : 'unknown';
-  facts.push({
-    kind: 'krb-error',
-    where,
-    code: e.errorCode,
-    name: d.name,
-    from,
-    sname: e.sname.nameString,
-    realm: e.realm,
-    cname: e.cname?.nameString,
-    eText: e.eText,
-    ntStatus: d.ntStatus?.status,
-    ntStatusName: d.ntStatus?.statusName,
-    stime: e.stime,
-    ctime: e.ctime,
-  });
+  facts.push(krbErrorFact(where, e, from));
 }
 
 function summarizeEData(ed: unknown): unknown {

@@ -148,6 +148,17 @@ export function evaluate(facts: readonly Fact[], rules: readonly Rule[] = RULES)
     for (const [cause, ids] of explains)
       if (cause !== f.id && ids.includes(f.id) && out.some((o) => o.id === cause)) f.explainedBy ??= cause;
   }
+  // a cause that is itself explained passes its place on: a → b → c makes c explained by a, the root
+  const by = new Map(out.filter((f) => f.explainedBy).map((f) => [f.id, f.explainedBy as string]));
+  for (const f of out) {
+    const seen = new Set([f.id]);
+    let root = f.explainedBy;
+    while (root && by.has(root) && !seen.has(by.get(root) as string)) {
+      seen.add(root);
+      root = by.get(root);
+    }
+    if (root && root !== f.id) f.explainedBy = root;
+  }
   return out.sort(
     (a, b) =>
       Number(a.explainedBy !== undefined) - Number(b.explainedBy !== undefined) ||

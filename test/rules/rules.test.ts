@@ -167,3 +167,28 @@ describe('rulebook', () => {
     for (const f of all) assert.ok(f.fix.length > 0 && f.evidence.length > 0, f.id);
   });
 });
+
+describe('evaluate: explained findings', () => {
+  const rule = (id: string, explains: string[] = [], severity: 'error' | 'warning' = 'error') => ({
+    id,
+    step: 'kdc' as const,
+    explains,
+    evaluate: () => [{ id, severity, step: 'kdc' as const, title: id, explanation: id, evidence: [], fix: [] }],
+  });
+  it('a → b → c: c and b are explained by the root a, which ranks first', () => {
+    const f = evaluate([], [rule('c'), rule('b', ['c']), rule('a', ['b'], 'warning')] as never);
+    assert.deepEqual(
+      f.map((x) => [x.id, x.explainedBy]),
+      [
+        ['a', undefined],
+        ['c', 'a'],
+        ['b', 'a'],
+      ],
+    );
+  });
+  it('a cycle does not hang and leaves every finding explained by the other', () => {
+    const f = evaluate([], [rule('x', ['y']), rule('y', ['x'])] as never);
+    assert.equal(f.length, 2);
+    assert.ok(f.every((x) => x.explainedBy !== undefined && x.explainedBy !== x.id));
+  });
+});
