@@ -47,7 +47,6 @@ export type KdcOutcome =
   | { kind: 'unreachable' }
   | { kind: 'garbage'; detail: string; kdc: string };
 
-
 /** One request to the realm's KDCs; every transport attempt becomes a kdc-contact fact. */
 export async function sendKdc(req: Uint8Array, msgType: 10 | 12, ctx: KdcContext, where: Where, facts: Fact[]): Promise<KdcOutcome> {
   const r = await kdcExchange(req, ctx.targets, { deadline: ctx.deadline, udpPreferenceLimit: ctx.udpPreferenceLimit });

@@ -13,13 +13,22 @@ import { clientDefaults, domainRealm, type KdcAddress, parseKdcSpec, realmKdcs }
 import { KeySet } from '../inspect/keys.js';
 import { decryptTicket, ticketDecryptFact } from '../inspect/ticket.js';
 import { inspectToken } from '../inspect/token.js';
-import { buildApReq, type Creds, DEFAULT_ENCTYPES, GSS_FLAGS, type SessionKey, userKey, verifyApRep } from '../krb/client.js';
+import {
+  buildApReq,
+  buildNtlmNegotiateToken,
+  type Creds,
+  DEFAULT_ENCTYPES,
+  GSS_FLAGS,
+  type SessionKey,
+  userKey,
+  verifyApRep,
+} from '../krb/client.js';
 import { cldapPing } from '../net/cldap.js';
 import { type DnsResult, dnsLookup, readHosts, readResolvConf, reverseName } from '../net/dns.js';
 import { channelBindingsHash, httpClient } from '../net/http.js';
 import type { KdcTarget } from '../net/kdc.js';
 import { tcpProbe } from '../net/probe.js';
-import { decodeInitialContextToken, decodeNegotiationToken } from '../protocol/gss/index.js';
+import { decodeGssToken, decodeInitialContextToken, decodeNegotiationToken } from '../protocol/gss/index.js';
 import { GssOid } from '../protocol/gss/oids.js';
 import { decodeApRep, decodeKrb5Message } from '../protocol/krb5/index.js';
 import { evaluate } from '../rules/index.js';
@@ -609,8 +618,15 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
       if (anon.status !== 401)
         http.end(anon.status < 400 ? 'warn' : 'fail', `anonymous request → ${anon.status} (no authentication asked)`);
       else if (!negotiateOffered) http.end('fail', `401 offering ${offers.join(', ') || 'nothing'}: no Negotiate`);
-      else if (!svc) http.end('skip', `401 offering ${offers.join(', ')}; no service ticket to send`);
-      else {
+      else if (!svc) {
+        // no ticket: would this server take NTLM instead? (what a browser then does, silently)
+        const probe = await ntlmProbe(client, url, stepMs(), http.where());
+        http.facts.push(probe);
+        http.end(
+          probe.accepted ? 'warn' : 'skip',
+          `401 offering ${offers.join(', ')}; no service ticket to send${probe.accepted ? '; the server accepts NTLM inside Negotiate: a browser falls back to NTLM' : ''}`,
+        );
+      } else {
         const cbt = o.cbt && anon.tlsServerEndPoint ? channelBindingsHash(anon.tlsServerEndPoint) : undefined;
         const flags = o.client === 'windows' ? GSS_FLAGS.windows : o.client === 'mit' ? GSS_FLAGS.mit : GSS_FLAGS.gssapi;
         const ap = buildApReq({
@@ -763,6 +779,41 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
 }
 
 /** The AP-REP inside a WWW-Authenticate token: SPNEGO NegTokenResp → responseToken → GSS krb5 (tok id 02 00) → AP-REP. */
+/**
+ * Sends an NTLM NEGOTIATE inside Negotiate (no credentials in it) and reads the answer: an NTLM CHALLENGE in the 401
+ * means the server would complete the handshake with NTLM.
+ */
+async function ntlmProbe(
+  client: NonNullable<ReturnType<typeof httpClient>>,
+  url: URL,
+  ms: number,
+  where: Where,
+): Promise<Extract<Fact, { kind: 'ntlm-probe' }>> {
+  const r = await client.request(url, { Authorization: `Negotiate ${toBase64(buildNtlmNegotiateToken())}` }, ms);
+  const base = { kind: 'ntlm-probe' as const, where, url: url.href, ...(r.status !== undefined ? { status: r.status } : {}) };
+  if (r.status === undefined) return { ...base, accepted: false, detail: `no answer to the NTLM probe: ${r.error ?? 'no response'}` };
+  for (const h of r.wwwAuthenticate) {
+    const [scheme = '', tok] = h.trim().split(/\s+/);
+    if (!tok || !/^(negotiate|ntlm)$/i.test(scheme)) continue;
+    let g: ReturnType<typeof decodeGssToken> | undefined;
+    try {
+      const bytes = fromBase64(tok);
+      g = bytes ? decodeGssToken(bytes) : undefined;
+    } catch {
+      g = undefined;
+    }
+    const ch = g?.layers.find((l) => l.kind === 'ntlmssp' && l.message.messageType === 2);
+    if (ch && ch.kind === 'ntlmssp' && ch.message.messageType === 2)
+      return {
+        ...base,
+        accepted: true,
+        ...(ch.message.targetName ? { targetName: ch.message.targetName } : {}),
+        detail: `HTTP ${r.status} with an NTLM CHALLENGE${ch.message.targetName ? ` (target ${ch.message.targetName})` : ''}`,
+      };
+  }
+  return { ...base, accepted: false, detail: `HTTP ${r.status} without an NTLM CHALLENGE: the server does not take NTLM inside Negotiate` };
+}
+
 function findApRep(bytes: Uint8Array) {
   try {
     let inner = bytes;

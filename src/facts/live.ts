@@ -64,5 +64,11 @@ export type LiveFact =
     }
   /** Mutual authentication (RFC 4120 §3.2.5): the web server's AP-REP checked with the session key (step 8). */
   | { kind: 'mutual-auth'; where: Where; status: 'verified' | 'mismatch' | 'failed' | 'absent'; detail: string; spn: string }
+  /**
+   * What the web server does with an NTLM NEGOTIATE inside Negotiate (MS-SPNG §3.1.5.1 / MS-NLMP §3.1.1): check's
+   * probe when no Kerberos ticket could be had. `accepted` = it answered with an NTLM CHALLENGE, so a browser that
+   * cannot get a ticket falls back to NTLM silently (the guidance's "why does it fall back to NTLM").
+   */
+  | { kind: 'ntlm-probe'; where: Where; url: string; accepted: boolean; status?: number; targetName?: string; detail: string }
   /** A peer that answered with something that is not the protocol (garbage from a KDC, DNS or web server). */
   | { kind: 'bad-reply'; where: Where; peer: string; protocol: 'kerberos' | 'dns' | 'http' | 'cldap'; detail: string };

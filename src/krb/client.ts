@@ -41,6 +41,7 @@ import {
   type PrincipalName,
   type Ticket,
 } from '../protocol/krb5/index.js';
+import { encodeNegotiateMessage } from '../protocol/ntlm/index.js';
 
 export interface SessionKey {
   enctype: number;
@@ -295,6 +296,26 @@ export function buildApReq(o: {
     }),
   });
   return { apReq, gssToken, spnego, ctime, cusec, subkey, seqNumber };
+}
+
+/**
+ * The SPNEGO NegTokenInit a Windows client sends when it has no Kerberos ticket: NTLMSSP as the only mechanism and an
+ * NTLM NEGOTIATE_MESSAGE (MS-NLMP §2.2.1.1) as the mech token. It carries no credentials (no user, no response):
+ * it only asks the server whether it would take NTLM.
+ */
+export function buildNtlmNegotiateToken(): Uint8Array {
+  const ntlm = encodeNegotiateMessage({
+    // UNICODE | OEM | REQUEST_TARGET | NTLM | ALWAYS_SIGN | EXTENDED_SESSIONSECURITY | VERSION | 128 | KEY_EXCH | 56
+    negotiateFlags: 0xe2088207,
+    version: { productMajorVersion: 10, productMinorVersion: 0, productBuild: 19041, reserved: new Uint8Array(3), ntlmRevisionCurrent: 15 },
+  });
+  return encodeInitialContextToken({
+    thisMech: GssOid.SPNEGO,
+    innerToken: encodeNegotiationToken({
+      type: 'negTokenInit',
+      value: { form: 'NegTokenInit', mechTypes: [GssOid.NTLMSSP], mechToken: ntlm },
+    }),
+  });
 }
 
 export type ApRepCheck =

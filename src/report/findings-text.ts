@@ -15,7 +15,7 @@ export function renderFindings(findings: readonly Finding[]): string {
     }
     const count = f.count && f.count > 1 ? `  ×${f.count}` : '';
     lines.push(`    ${MARK[f.severity]} [${f.severity}] ${escapeText(f.title)}  (${escapeText(f.id)})${count}`);
-    if (f.explainedBy) lines.push(`        (a consequence of ${escapeText(f.explainedBy)} above)`);
+    if (f.explainedBy) lines.push(`        (explained by ${escapeText(f.explainedBy)} above)`);
     lines.push(...wrap(escapeText(f.explanation), 8));
     if (f.firstSeen)
       lines.push(

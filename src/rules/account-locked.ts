@@ -7,6 +7,7 @@ import { ps, sh } from './shell.js';
 export const accountLocked: Rule = {
   id: 'account-locked',
   step: 'account',
+  explains: ['ntlm-fallback'],
   evaluate(facts) {
     return revoked(facts, (s) => s === REVOKED_LOCKED).map((f) => {
       const user = userOf(f) ?? '<user>';

@@ -10,7 +10,16 @@ import { ps } from './shell.js';
 export const dnsUnreachable: Rule = {
   id: 'dns-unreachable',
   step: 'dns',
-  explains: ['dc-not-discoverable', 'kdc-unreachable', 'ldap-unreachable', 'realm-unknown', 'no-credentials', 'dns-a-wrong', 'spn-cname'],
+  explains: [
+    'dc-not-discoverable',
+    'kdc-unreachable',
+    'ldap-unreachable',
+    'realm-unknown',
+    'no-credentials',
+    'dns-a-wrong',
+    'spn-cname',
+    'ntlm-fallback',
+  ],
   evaluate(facts) {
     const bad = unansweredDns(facts);
     if (!bad.facts.length || dnsAnswersAtAll(facts)) return [];

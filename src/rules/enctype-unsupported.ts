@@ -6,6 +6,7 @@ import { win } from './shell.js';
 export const enctypeUnsupported: Rule = {
   id: 'enctype-unsupported',
   step: 'ticket',
+  explains: ['ntlm-fallback'],
   evaluate(facts) {
     return krbErrors(facts, 14).map((f) => ({
       id: 'enctype-unsupported',

@@ -10,6 +10,7 @@ import { raw, sh, win } from './shell.js';
 export const noCredentials: Rule = {
   id: 'no-credentials',
   step: 'account',
+  explains: ['ntlm-fallback'],
   evaluate(facts) {
     return factsOf(facts, 'credentials')
       .filter((c) => c.source === 'none')

@@ -52,6 +52,21 @@ export const ntlmFallback: Rule = {
         });
       }
     }
+    for (const p of factsOf(facts, 'ntlm-probe')) {
+      if (!p.accepted) continue;
+      out.push({
+        id: 'ntlm-fallback',
+        severity: 'warning',
+        step: 'ticket',
+        title: `No Kerberos ticket for the site, and the server takes NTLM inside Negotiate: browsers fall back to NTLM`,
+        explanation: `The client could not get a Kerberos ticket for ${p.url} (the cause is ranked above), and the web server answers an NTLM NEGOTIATE inside Negotiate with an NTLM CHALLENGE${p.targetName ? ` (target ${p.targetName})` : ''}. A browser in this state does not show an error: it completes the handshake with NTLM, so the site "works" — without Kerberos, without delegation to back ends, and it fails where NTLM is blocked.`,
+        evidence: [`${p.where.label}: NTLM probe → ${p.detail}`],
+        fix: [
+          'Fix the Kerberos cause above, then confirm: klist purge && klist get HTTP/<host from the URL>',
+          'To see the fallback on a client: a network trace shows NTLMSSP inside the Negotiate header (kerbscope trace), and the Security event 4624 on the server shows Authentication Package NTLM.',
+        ],
+      });
+    }
     return out;
   },
 };

@@ -12,6 +12,7 @@ import { requestedHost } from './spn-helpers.js';
 export const spnMissing: Rule = {
   id: 'spn-missing',
   step: 'spn',
+  explains: ['ntlm-fallback'],
   evaluate(facts) {
     return krbErrors(facts, 7)
       .filter((f) => requestedHost(f).shape === 'name')

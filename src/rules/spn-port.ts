@@ -8,6 +8,7 @@ import { requestedHost } from './spn-helpers.js';
 export const spnPort: Rule = {
   id: 'spn-port',
   step: 'spn',
+  explains: ['ntlm-fallback'],
   evaluate(facts) {
     return krbErrors(facts, 7)
       .filter((f) => requestedHost(f).shape === 'port')

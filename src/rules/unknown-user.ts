@@ -7,6 +7,7 @@ import { ps, sh } from './shell.js';
 export const unknownUser: Rule = {
   id: 'unknown-user',
   step: 'account',
+  explains: ['ntlm-fallback'],
   evaluate(facts) {
     return krbErrors(facts, 6).map((f) => {
       const user = userOf(f) ?? '<user>';

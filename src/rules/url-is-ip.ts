@@ -7,6 +7,7 @@ import { requestedHost } from './spn-helpers.js';
 export const urlIsIp: Rule = {
   id: 'url-is-ip',
   step: 'dns',
+  explains: ['ntlm-fallback'],
   evaluate(facts) {
     return krbErrors(facts, 7)
       .filter((f) => requestedHost(f).shape === 'ip')

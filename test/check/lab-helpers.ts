@@ -80,7 +80,7 @@ export async function runCheckFor(
  * Scenarios a live check cannot tell apart from another one, and what it names instead (asserted exactly, not
  * skipped). Each has the reason.
  */
-export const INDISTINGUISHABLE: Record<string, { backends: BackendId[]; names: string; why: string }> = {
+export const INDISTINGUISHABLE: Record<string, { backends: BackendId[]; names: string; why: string; alsoNamed?: string }> = {
   'account-disabled': {
     backends: ['mit'],
     names: 'account-revoked',
@@ -114,7 +114,8 @@ export const INDISTINGUISHABLE: Record<string, { backends: BackendId[]; names: s
   'ntlm-fallback': {
     backends: ['mit', 'samba'],
     names: 'spn-missing',
-    why: "the fallback's cause is the missing SPN (KDC_ERR_S_PRINCIPAL_UNKNOWN for HTTP/webfallback); the issue ranks 'a missing SPN explains the NTLM fallback', so check names spn-missing first (it does not send NTLM itself).",
+    alsoNamed: 'ntlm-fallback',
+    why: "the fallback's cause is the missing SPN (KDC_ERR_S_PRINCIPAL_UNKNOWN for HTTP/webfallback); issue 7 ranks 'a missing SPN explains the NTLM fallback', so check names spn-missing first and ntlm-fallback after it, proven by its NTLM probe (the server answers an NTLM NEGOTIATE inside Negotiate with a CHALLENGE).",
   },
 };
 
@@ -166,6 +167,16 @@ export function catalogueSuite(backend: BackendId, id: string): void {
             assert.equal(r.code, 1, `exit 1 with error findings; stderr: ${r.stderr.slice(0, 300)}`);
             assert.equal(r.json.findings[0]?.id, expected, `findings[0] should be ${expected}; got ${top}`);
             assert.equal(r.json.findings[0]?.severity, 'error');
+            if (odd?.alsoNamed && odd.backends.includes(backend))
+              assert.ok(
+                r.json.findings.some((f: { id: string; explainedBy?: string }) => f.id === odd.alsoNamed && f.explainedBy === expected),
+                `${odd.alsoNamed} is named too, explained by ${expected}; got ${top}`,
+              );
+            else
+              assert.ok(
+                !r.json.findings.some((f: { id: string }) => f.id === 'ntlm-fallback'),
+                `no ntlm-fallback where the server does not take NTLM; got ${top}`,
+              );
           }
           if (impl.slow) assert.ok(r.ms < 3000 + 2500, `bounded by --timeout 3000 (+ start-up): took ${r.ms} ms`);
         } finally {
