@@ -84,6 +84,7 @@ function dnsFact(where: Where, r: DnsResult): Fact {
     source: 'dns',
     detail: r.detail,
     ms: r.ms,
+    ...(r.malformed ? { malformed: true } : {}),
   };
 }
 

@@ -28,6 +28,8 @@ export type NetworkFact =
       source?: 'dns' | 'hosts';
       detail?: string;
       ms?: number;
+      /** the server answered with something that is not a DNS reply to this question */
+      malformed?: boolean;
     }
   /** One attempt to reach a KDC (any request) and how it went at the transport level. */
   | {

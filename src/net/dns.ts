@@ -27,6 +27,8 @@ export interface DnsResult {
   detail?: string;
   ms: number;
   transport: 'udp' | 'tcp';
+  /** the server answered, but not with a DNS reply to this question (undecodable, wrong ID, not a response) */
+  malformed?: boolean;
 }
 
 export interface ResolvConf {
@@ -107,6 +109,7 @@ function interpret(
       detail: `malformed DNS reply (${buf.length} bytes): ${(e as Error).message}`,
       ms,
       transport,
+      malformed: true,
     };
   }
   if (p.id !== id || !p.response)
@@ -119,6 +122,7 @@ function interpret(
       detail: `reply does not match the question (id ${p.id}, expected ${id})`,
       ms,
       transport,
+      malformed: true,
     };
   const rcode = p.rcode;
   const answers: DnsAnswer[] = p.answers.map((a) => ({ name: a.name, type: a.type, data: a.data, ttl: a.ttl }));
@@ -137,6 +141,8 @@ function udpQuery(name: string, qtype: string, server: string, timeoutMs: number
   return new Promise((resolve) => {
     const sock = createSocket(isIP(server) === 6 ? 'udp6' : 'udp4');
     let done = false;
+    /** datagrams from the server that were not the answer (wrong ID: stray, spoofed or garbage) */
+    let strays = 0;
     const finish = (r: DnsResult & { truncated?: boolean }) => {
       if (done) return;
       done = true;
@@ -150,11 +156,14 @@ function udpQuery(name: string, qtype: string, server: string, timeoutMs: number
           name,
           qtype,
           server,
-          outcome: 'timeout',
+          outcome: strays ? 'error' : 'timeout',
           answers: [],
-          detail: `no reply within ${timeoutMs} ms`,
+          detail: strays
+            ? `${strays} datagram(s) from ${server} within ${timeoutMs} ms, none a DNS reply to this question (wrong ID or not DNS)`
+            : `no reply within ${timeoutMs} ms`,
           ms: timeoutMs,
           transport: 'udp',
+          ...(strays ? { malformed: true } : {}),
         }),
       timeoutMs,
     );
@@ -171,7 +180,10 @@ function udpQuery(name: string, qtype: string, server: string, timeoutMs: number
       }),
     );
     sock.on('message', (buf) => {
-      if (buf.length >= 2 && buf.readUInt16BE(0) !== id) return; // a stray or spoofed reply: keep waiting
+      if (buf.length < 2 || buf.readUInt16BE(0) !== id) {
+        strays++; // a stray or spoofed reply: keep waiting (RFC 5452), but say so if nothing else comes
+        return;
+      }
       finish(interpret(name, qtype, server, buf, id, t0, 'udp'));
     });
     sock.connect(53, server, () => sock.send(msg));

@@ -1,5 +1,6 @@
-import { factsOf } from '../facts/fact.js';
+import { type Fact, factsOf } from '../facts/fact.js';
 import type { Finding, Rule } from './finding.js';
+import { ps } from './shell.js';
 
 const STEP = { kerberos: 'ticket', dns: 'dns', http: 'web-server', cldap: 'dc-discovery' } as const;
 
@@ -14,6 +15,26 @@ export const badReply: Rule = {
   evaluate(facts) {
     const out: Finding[] = [];
     const seen = new Set<string>();
+    // DNS replies that are no answer to the question, one finding per server with every lookup as evidence
+    const byServer = new Map<string, Extract<Fact, { kind: 'dns-lookup' }>[]>();
+    for (const d of factsOf(facts, 'dns-lookup')) {
+      if (!d.malformed) continue;
+      const k = d.server ?? 'the DNS server';
+      byServer.set(k, [...(byServer.get(k) ?? []), d]);
+    }
+    for (const [server, list] of byServer)
+      out.push({
+        id: 'bad-reply',
+        severity: 'error',
+        step: 'dns',
+        title: `${server} did not answer with a DNS reply`,
+        explanation: `The DNS server at ${server} answered ${list.length} question(s) with something that is not a DNS reply to them (undecodable, or the wrong message ID). Another service on port 53, a broken forwarder or middlebox, or a hostile host answers there; every name this client resolves through it is suspect.`,
+        evidence: list.map((d) => `${d.where.label}: ${d.qtype} ${d.name} @${server}: ${d.detail ?? 'not a DNS reply'}`),
+        fix: [
+          ps`Resolve-DnsName -Server ${server} ${list[0]?.name ?? '<name>'} -Type ${list[0]?.qtype ?? 'A'}`,
+          'Check what listens on port 53 at that address, and that the client (resolv.conf, the NIC’s DNS servers, DHCP) uses the domain’s DNS servers.',
+        ],
+      });
     for (const f of factsOf(facts, 'bad-reply')) {
       const k = `${f.protocol}|${f.peer}|${f.detail}`;
       if (seen.has(k)) continue;

@@ -148,6 +148,18 @@ export function evaluate(facts: readonly Fact[], rules: readonly Rule[] = RULES)
     for (const [cause, ids] of explains)
       if (cause !== f.id && ids.includes(f.id) && out.some((o) => o.id === cause)) f.explainedBy ??= cause;
   }
+  // two findings that explain each other (a dropped KDC port and missing SRV records): the more severe one, else the
+  // earlier step, else the earlier rule, is the cause; the other keeps the explanation
+  const byId = new Map(out.map((f) => [f.id, f]));
+  const rank = (f: Finding): [number, number, number] => [SEVERITY_ORDER[f.severity], STEP_ORDER.indexOf(f.step), ruleIndex.get(f) ?? 0];
+  for (const f of out) {
+    const c = f.explainedBy ? byId.get(f.explainedBy) : undefined;
+    if (!c || c.explainedBy !== f.id) continue;
+    const [a, b] = [rank(f), rank(c)];
+    const fFirst = a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
+    if (fFirst) f.explainedBy = undefined;
+    else c.explainedBy = undefined;
+  }
   // a cause that is itself explained passes its place on: a → b → c makes c explained by a, the root
   const by = new Map(out.filter((f) => f.explainedBy).map((f) => [f.id, f.explainedBy as string]));
   for (const f of out) {

@@ -186,9 +186,27 @@ describe('evaluate: explained findings', () => {
       ],
     );
   });
-  it('a cycle does not hang and leaves every finding explained by the other', () => {
-    const f = evaluate([], [rule('x', ['y']), rule('y', ['x'])] as never);
-    assert.equal(f.length, 2);
-    assert.ok(f.every((x) => x.explainedBy !== undefined && x.explainedBy !== x.id));
+  it('two findings that explain each other: the more severe one is the cause', () => {
+    const f = evaluate([], [rule('x', ['y'], 'warning'), rule('y', ['x'])] as never);
+    assert.deepEqual(
+      f.map((x) => [x.id, x.explainedBy]),
+      [
+        ['y', undefined],
+        ['x', 'y'],
+      ],
+    );
+    const g = evaluate([], [rule('x', ['y']), rule('y', ['x'])] as never);
+    assert.deepEqual(
+      g.map((x) => [x.id, x.explainedBy]),
+      [
+        ['x', undefined],
+        ['y', 'x'],
+      ],
+      'same severity and step: the earlier rule',
+    );
+  });
+  it('a longer cycle does not hang', () => {
+    const f = evaluate([], [rule('p', ['q']), rule('q', ['r']), rule('r', ['p'])] as never);
+    assert.equal(f.length, 3);
   });
 });
