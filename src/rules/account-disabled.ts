@@ -7,7 +7,7 @@ import { ps, sh } from './shell.js';
 export const accountDisabled: Rule = {
   id: 'account-disabled',
   step: 'account',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return revoked(facts, (s) => s === REVOKED_DISABLED).map((f) => {
       const user = userOf(f) ?? '<user>';

@@ -7,7 +7,7 @@ import { ps, sh } from './shell.js';
 export const accountLocked: Rule = {
   id: 'account-locked',
   step: 'account',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return revoked(facts, (s) => s === REVOKED_LOCKED).map((f) => {
       const user = userOf(f) ?? '<user>';

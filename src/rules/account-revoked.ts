@@ -17,7 +17,7 @@ const REASON: Record<string, string> = {
 export const accountRevoked: Rule = {
   id: 'account-revoked',
   step: 'account',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     const claimed = [REVOKED_DISABLED, REVOKED_LOCKED, ...PASSWORD_EXPIRED_STATUSES];
     return revoked(facts, (s) => s === undefined || !claimed.includes(s)).map((f) => {

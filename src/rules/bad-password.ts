@@ -6,7 +6,7 @@ import { errorEvidence, krbErrors } from './krb-error-helpers.js';
 export const badPassword: Rule = {
   id: 'bad-password',
   step: 'account',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return krbErrors(facts, 24).map((f) => ({
       id: 'bad-password',

@@ -9,7 +9,7 @@ import { errorEvidence, krbErrors } from './krb-error-helpers.js';
 export const clockSkew: Rule = {
   id: 'clock-skew',
   step: 'clock',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return krbErrors(facts, 37, 33).map((f) => {
       const drift = f.ctime && f.stime ? Math.round((f.ctime.getTime() - f.stime.getTime()) / 1000) : undefined;

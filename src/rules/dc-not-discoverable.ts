@@ -13,7 +13,7 @@ import { ps, raw, win } from './shell.js';
 export const dcNotDiscoverable: Rule = {
   id: 'dc-not-discoverable',
   step: 'dc-discovery',
-  explains: ['kdc-unreachable', 'no-credentials', 'realm-unknown', 'ntlm-fallback'],
+  explains: ['kdc-unreachable', 'no-credentials', 'realm-unknown', 'ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     const out: Finding[] = [];
     const srv = factsOf(facts, 'dns-lookup').filter((f) => f.qtype === 'SRV' && /^_kerberos\._(udp|tcp)\./i.test(f.name));

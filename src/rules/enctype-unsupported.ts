@@ -6,7 +6,7 @@ import { win } from './shell.js';
 export const enctypeUnsupported: Rule = {
   id: 'enctype-unsupported',
   step: 'ticket',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return krbErrors(facts, 14).map((f) => ({
       id: 'enctype-unsupported',

@@ -12,7 +12,7 @@ import { ps, raw, win } from './shell.js';
 export const kdcUnreachable: Rule = {
   id: 'kdc-unreachable',
   step: 'ports',
-  explains: ['no-credentials', 'krb-error', 'dc-not-discoverable', 'ldap-unreachable', 'ntlm-fallback'],
+  explains: ['no-credentials', 'krb-error', 'dc-not-discoverable', 'ldap-unreachable', 'ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     const contacts = factsOf(facts, 'kdc-contact');
     const probes = factsOf(facts, 'port-probe').filter((p) => p.port === 88 && p.outcome !== 'open');

@@ -25,6 +25,7 @@ export const negotiateNotAttempted: Rule = {
       factsOf(facts, 'http-response').some((f) => f.requestScheme !== undefined) ||
       factsOf(facts, 'ap-req').length > 0 ||
       factsOf(facts, 'ntlm-message').length > 0 ||
+      factsOf(facts, 'ntlm-probe').length > 0 ||
       factsOf(facts, 'kdc-request').some((f) => f.msgType === 12);
     if (tried) return [];
     return [

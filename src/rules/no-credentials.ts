@@ -10,7 +10,7 @@ import { raw, sh, win } from './shell.js';
 export const noCredentials: Rule = {
   id: 'no-credentials',
   step: 'account',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return factsOf(facts, 'credentials')
       .filter((c) => c.source === 'none')

@@ -7,7 +7,7 @@ import { ps, sh } from './shell.js';
 export const passwordExpired: Rule = {
   id: 'password-expired',
   step: 'account',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return krbErrors(facts, 23, 18)
       .filter((f) => f.code === 23 || (f.ntStatusName !== undefined && PASSWORD_EXPIRED_STATUSES.includes(f.ntStatusName)))

@@ -10,7 +10,7 @@ import { raw, sh } from './shell.js';
 export const realmUnknown: Rule = {
   id: 'realm-unknown',
   step: 'dc-discovery',
-  explains: ['kdc-unreachable', 'dc-not-discoverable', 'no-credentials', 'ntlm-fallback'],
+  explains: ['kdc-unreachable', 'dc-not-discoverable', 'no-credentials', 'ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     const out: Finding[] = [];
     for (const c of factsOf(facts, 'krb5-config')) {

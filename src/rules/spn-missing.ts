@@ -12,7 +12,7 @@ import { requestedHost } from './spn-helpers.js';
 export const spnMissing: Rule = {
   id: 'spn-missing',
   step: 'spn',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return krbErrors(facts, 7)
       .filter((f) => requestedHost(f).shape === 'name')

@@ -8,7 +8,7 @@ import { requestedHost } from './spn-helpers.js';
 export const spnPort: Rule = {
   id: 'spn-port',
   step: 'spn',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return krbErrors(facts, 7)
       .filter((f) => requestedHost(f).shape === 'port')

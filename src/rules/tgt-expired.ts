@@ -9,7 +9,7 @@ import { sh, win } from './shell.js';
 export const tgtExpired: Rule = {
   id: 'tgt-expired',
   step: 'account',
-  explains: ['no-credentials', 'ntlm-fallback'],
+  explains: ['no-credentials', 'ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return factsOf(facts, 'credentials')
       .filter((c) => c.source === 'ccache' && c.tgt?.expired)

@@ -7,7 +7,7 @@ import { ps, sh } from './shell.js';
 export const unknownUser: Rule = {
   id: 'unknown-user',
   step: 'account',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return krbErrors(facts, 6).map((f) => {
       const user = userOf(f) ?? '<user>';

@@ -7,7 +7,7 @@ import { requestedHost } from './spn-helpers.js';
 export const urlIsIp: Rule = {
   id: 'url-is-ip',
   step: 'dns',
-  explains: ['ntlm-fallback'],
+  explains: ['ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     return krbErrors(facts, 7)
       .filter((f) => requestedHost(f).shape === 'ip')

@@ -76,48 +76,7 @@ export async function runCheckFor(
   return { code: r.code, ms: r.ms, stdout: r.stdout, stderr: r.stderr, json, argv, usedCcache };
 }
 
-/**
- * Scenarios a live check cannot tell apart from another one, and what it names instead (asserted exactly, not
- * skipped). Each has the reason.
- */
-export const INDISTINGUISHABLE: Record<string, { backends: BackendId[]; names: string; why: string; alsoNamed?: string }> = {
-  'account-disabled': {
-    backends: ['mit'],
-    names: 'account-revoked',
-    why: 'an MIT KDC answers KDC_ERR_CLIENT_REVOKED (18) without an NTSTATUS in e-data for a disabled principal (-allow_tix) and for a locked-out one alike; the rulebook names the shared cause account-revoked.',
-  },
-  'account-locked': {
-    backends: ['mit'],
-    names: 'account-revoked',
-    why: 'an MIT KDC answers KDC_ERR_CLIENT_REVOKED (18) without an NTSTATUS for a lockout exactly as for a disabled principal; the rulebook names the shared cause account-revoked.',
-  },
-  'duplicate-spn': {
-    backends: ['samba'],
-    names: 'spn-missing',
-    why: 'Samba (like Windows) answers a duplicate SPN with KDC_ERR_S_PRINCIPAL_UNKNOWN (7), exactly as for a missing one; only a directory search (setspn -X) shows the second account, and check has no directory access.',
-  },
-  'spn-wrong-account': {
-    backends: ['samba'],
-    names: 'keytab-wrong-key',
-    why: "the web server answers KRB_AP_ERR_BAD_INTEGRITY (31), the same as a keytab with a wrong key; which account holds the SPN is directory data, and without the server's keytab (--keytab) the key cannot be examined.",
-  },
-  'dns-a-wrong': {
-    backends: ['mit', 'samba'],
-    names: 'ticket-not-for-server',
-    why: "the other server answers KRB_AP_ERR_NOT_US (35), the same as a server whose keytab lacks the SPN; check proves a wrong A record through the address's PTR record (rule dns-a-wrong), and the lab's DNS zones have no PTR records.",
-  },
-  'keytab-missing-enctype': {
-    backends: ['mit', 'samba'],
-    names: 'keytab-stale-kvno',
-    why: "the server answers KRB_AP_ERR_BADKEYVER (44) for a missing enctype exactly as for a stale kvno; only the server's keytab (--keytab, acceptor-side check) tells them apart, and the client side has no copy of it.",
-  },
-  'ntlm-fallback': {
-    backends: ['mit', 'samba'],
-    names: 'spn-missing',
-    alsoNamed: 'ntlm-fallback',
-    why: "the fallback's cause is the missing SPN (KDC_ERR_S_PRINCIPAL_UNKNOWN for HTTP/webfallback); issue 7 ranks 'a missing SPN explains the NTLM fallback', so check names spn-missing first and ntlm-fallback after it, proven by its NTLM probe (the server answers an NTLM NEGOTIATE inside Negotiate with a CHALLENGE).",
-  },
-};
+import { expectedFor } from '../helpers/catalogue-expect.js';
 
 export function catalogueSuite(backend: BackendId, id: string): void {
   if (!requireLab(backend)) return;
@@ -133,9 +92,8 @@ export function catalogueSuite(backend: BackendId, id: string): void {
     for (const scenario of SCENARIOS) {
       const impl = scenario.backends[backend];
       if (!impl || (only && !only.includes(scenario.id))) continue;
-      const odd = INDISTINGUISHABLE[scenario.id];
-      const expected = odd?.backends.includes(backend) ? odd.names : scenario.rootCause;
-      it(`${scenario.id} → ${expected}${expected !== scenario.rootCause ? ` (catalogue: ${scenario.rootCause}; see INDISTINGUISHABLE)` : ''}`, async () => {
+      const { expected, alsoNamed } = expectedFor('check', backend, scenario.id, scenario.rootCause);
+      it(`${scenario.id} → ${expected}${expected !== scenario.rootCause ? ` (catalogue: ${scenario.rootCause}; see test/helpers/catalogue-expect.ts)` : ''}`, async () => {
         assert.ok(base);
         const applied = await applyScenario(base, scenario.id);
         try {
@@ -167,10 +125,10 @@ export function catalogueSuite(backend: BackendId, id: string): void {
             assert.equal(r.code, 1, `exit 1 with error findings; stderr: ${r.stderr.slice(0, 300)}`);
             assert.equal(r.json.findings[0]?.id, expected, `findings[0] should be ${expected}; got ${top}`);
             assert.equal(r.json.findings[0]?.severity, 'error');
-            if (odd?.alsoNamed && odd.backends.includes(backend))
+            if (alsoNamed)
               assert.ok(
-                r.json.findings.some((f: { id: string; explainedBy?: string }) => f.id === odd.alsoNamed && f.explainedBy === expected),
-                `${odd.alsoNamed} is named too, explained by ${expected}; got ${top}`,
+                r.json.findings.some((f: { id: string; explainedBy?: string }) => f.id === alsoNamed && f.explainedBy === expected),
+                `${alsoNamed} is named too, explained by ${expected}; got ${top}`,
               );
             else
               assert.ok(
