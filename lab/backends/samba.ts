@@ -814,6 +814,15 @@ export async function exportKeytab(dc: SambaDc, principal: string, file: string,
   await tool(dc, ['domain', 'exportkeytab', file, `--principal=${principal}`]);
 }
 
+/**
+ * Every account's current keys (krbtgt, users, computers, service accounts a scenario made) into FILE: what a
+ * capture of the lab decrypts with after a scenario changed passwords or added accounts. Undo: delete the file.
+ */
+export async function exportAllKeys(dc: SambaDc, file: string): Promise<void> {
+  await rm(file, { force: true });
+  await tool(dc, ['domain', 'exportkeytab', file]);
+}
+
 // ---- DNS ----
 
 /** Splits an owner name into Samba's zone (contoso.com, or _msdcs.contoso.com for names under it) and node name. */

@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { exportAllKeys } from '../../lab/backends/samba.js';
 import { captureStart } from '../../lab/capture.js';
 import { runProbe } from '../../lab/clients.js';
 import { applyScenario, type LabBase, SCENARIOS, startBase } from '../../lab/index.js';
@@ -33,9 +34,9 @@ const ruleIds = new Set(RULES.map((r) => r.id));
 /** Where the results go for the report (scenario × backend → top finding). */
 const TABLE: { backend: string; scenario: string; rootCause: string; top: string; ok: boolean }[] = [];
 
-async function traceFile(file: string, keytab: string): Promise<TraceResult> {
+async function traceFile(file: string, ...keytabs: string[]): Promise<TraceResult> {
   const keys = new KeySet();
-  keys.addKeytab(decodeKeytab(new Uint8Array(readFileSync(keytab))).entries, basename(keytab));
+  for (const keytab of keytabs) keys.addKeytab(decodeKeytab(new Uint8Array(readFileSync(keytab))).entries, basename(keytab));
   return traceCapture([new Uint8Array(readFileSync(file))], { keys, conversations: true });
 }
 
@@ -69,6 +70,7 @@ for (const backend of backends) {
         const applied = await applyScenario(base, s.id);
         const file = join(base.env.dir, 'captures', `trace-${backend}-${s.id}.pcapng`);
         mkdirSync(join(base.env.dir, 'captures'), { recursive: true });
+        const keytabs = [base.env.decryptKeytab];
         try {
           const cap = await captureStart(file, base.env.net, base.janitor);
           try {
@@ -76,10 +78,17 @@ for (const backend of backends) {
           } finally {
             await cap.stop();
           }
+          // Samba: the scenario may have reset passwords or made service accounts; their keys as the KDC used them,
+          // before the scenario is undone
+          if (base.env.ops.samba) {
+            const now = join(base.env.dir, 'captures', `keys-${s.id}.keytab`);
+            await exportAllKeys(base.env.ops.samba, now);
+            keytabs.push(now);
+          }
         } finally {
           await applied.revert();
         }
-        const r = await traceFile(file, base.env.decryptKeytab);
+        const r = await traceFile(file, ...keytabs);
         const errors = r.findings.filter((f) => f.severity === 'error');
         const top = errors[0]?.id ?? (r.findings[0] ? `(${r.findings[0].severity}) ${r.findings[0].id}` : 'none');
         const ok = s.rootCause === 'healthy' ? errors.length === 0 : r.findings[0]?.id === expected;

@@ -29,9 +29,9 @@ export const INDISTINGUISHABLE: Record<string, Indistinguishable[]> = {
   'account-locked': [
     {
       sources: ['check', 'trace'],
-      backends: ['mit'],
+      backends: ['mit', 'samba'],
       names: 'account-revoked',
-      why: 'an MIT KDC answers KDC_ERR_CLIENT_REVOKED (18) without an NTSTATUS for a lockout exactly as for a disabled principal; the rulebook names the shared cause account-revoked.',
+      why: 'an MIT KDC answers KDC_ERR_CLIENT_REVOKED (18) without an NTSTATUS for a lockout exactly as for a disabled principal; Samba 4.17 too sends 18 for a locked-out account with only PA-ETYPE-INFO2 in e-data (no STATUS_ACCOUNT_LOCKED_OUT, while it does send STATUS_ACCOUNT_DISABLED for a disabled one; Windows sends it). The rulebook names the shared cause account-revoked.',
     },
   ],
   'duplicate-spn': [
