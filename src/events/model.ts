@@ -41,11 +41,13 @@ export interface EventsReport {
   schemaVersion: 1;
   /** Records decoded (after --since/--until/--account/--service filters: `matched`). */
   records: number;
-  /** Records found but not decodable (each has a problem). */
+  /** Records found (a record header, or a chunk header naming them) but not decodable; problems[] says where. */
   rejected: number;
+  /** EVTX: records known to have existed only from the record ids around a wiped chunk or a cut-off file's header. */
+  lost: number;
   /** Records that passed the filters. */
   matched: number;
-  files: { file: string; format: EventFormat; records: number; rejected: number }[];
+  files: { file: string; format: EventFormat; records: number; rejected: number; lost: number }[];
   /** Decoded records per `Channel:EventID`. */
   byEventId: Record<string, number>;
   problems: EventProblem[];

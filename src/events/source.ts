@@ -4,7 +4,16 @@
  * files are merged by time. The only I/O of the events path (Node only; the codecs below it are pure).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { CHUNK_SIZE, chunkOrder, decodeChunk, decodeChunkHeader, decodeFileHeader, FILE_HEADER_SIZE } from '../evtx/file.js';
+import {
+  CHUNK_SIZE,
+  decodeChunk,
+  decodeChunkHeader,
+  decodeFileHeader,
+  type EvtxChunkHeader,
+  FILE_HEADER_SIZE,
+  lostRecords,
+  planChunks,
+} from '../evtx/file.js';
 import { DecodeError } from '../wire/errors.js';
 import { decodeText, detectEventFormat, parseCsvExport, parseJsonExport, parseXmlExport } from './exports.js';
 import type { EventFormat, EventProblem, EventRecord } from './model.js';
@@ -16,7 +25,10 @@ export interface FileStats {
   file: string;
   format: EventFormat;
   records: number;
+  /** Records found (by a record or chunk header) that could not be decoded. */
   rejected: number;
+  /** Records known to have been there only from the ids around a wiped chunk or a cut-off file's header. */
+  lost: number;
   bytes: number;
 }
 
@@ -74,7 +86,7 @@ function* readEvents(
     throw new UnusableInput(
       `${path}: not an event log (EVTX, or a wevtutil/Event Viewer XML, Get-WinEvent JSON or Event Viewer CSV export)`,
     );
-  const stats: FileStats = { file: path, format, records: 0, rejected: 0, bytes: size };
+  const stats: FileStats = { file: path, format, records: 0, rejected: 0, lost: 0, bytes: size };
   if (format === 'evtx') {
     yield* readEvtx(read, size, path, problems, stats, onBytes);
     return stats;
@@ -119,19 +131,21 @@ function* readEvtx(
   if (!header.checksumOk)
     problems.push({ file, severity: 'warning', code: 'FILE_HEADER_CRC', message: 'file header checksum mismatch', offset: 0 });
   const n = Math.ceil(Math.max(0, size - FILE_HEADER_SIZE) / CHUNK_SIZE);
-  const heads: { index: number; firstRecordId?: bigint }[] = [];
+  const heads: (EvtxChunkHeader | undefined)[] = [];
   const small = new Uint8Array(512);
   for (let i = 0; i < n; i++) {
     const got = read(small, 0, 512, FILE_HEADER_SIZE + i * CHUNK_SIZE);
-    const h = got === 512 ? decodeChunkHeader(small) : undefined;
-    heads.push({ index: i, ...(h ? { firstRecordId: h.firstRecordId } : {}) });
+    heads.push(got === 512 ? decodeChunkHeader(small) : undefined);
   }
+  const plan = planChunks(header, heads);
+  const damaged = new Map<number, { read: number; rejected: number }>();
   const chunk = new Uint8Array(CHUNK_SIZE);
   let done = 0;
-  for (const i of chunkOrder(heads)) {
+  for (const i of plan.order) {
     const off = FILE_HEADER_SIZE + i * CHUNK_SIZE;
     const got = read(chunk, 0, CHUNK_SIZE, off);
-    const r = decodeChunk(chunk.subarray(0, got), off, i, i < header.chunkCount);
+    const r = decodeChunk(chunk.subarray(0, got), off, i, plan.expected(i));
+    if (!r.header && r.problems.length) damaged.set(i, { read: r.records.length, rejected: r.rejected });
     for (const p of r.problems) problems.push({ file, ...p });
     stats.rejected += r.rejected;
     for (const rec of r.records) {
@@ -141,6 +155,9 @@ function* readEvtx(
     done += got;
     onBytes?.(done);
   }
+  const loss = lostRecords(header, heads, damaged, size);
+  for (const p of loss.problems) problems.push({ file, ...p });
+  stats.lost += loss.lost;
 }
 
 /** Several files merged by time (each file's own order kept; records without a time go first). */

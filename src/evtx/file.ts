@@ -169,7 +169,7 @@ export function decodeChunk(chunk: Uint8Array, base: number, index: number, expe
         severity: 'error',
         code: 'CHUNK_TRUNCATED',
         message: `chunk ${index} is cut off after ${chunk.length} bytes`,
-        offset: base,
+        offset: base + chunk.length,
         chunk: index,
       });
     else {
@@ -221,8 +221,36 @@ export function decodeChunk(chunk: Uint8Array, base: number, index: number, expe
       offset: base + CHUNK_HEADER_SIZE,
       chunk: index,
     });
-  const rejected = scanRecords(chunk, base, index, CHUNK_HEADER_SIZE, Math.min(end, chunk.length), problems, records, !sane);
+  let rejected = scanRecords(chunk, base, index, CHUNK_HEADER_SIZE, Math.min(end, chunk.length), problems, records, !sane);
+  // The header names the chunk's first and last record id: records neither read nor rejected one by one (cut off,
+  // or inside a damaged stretch skipped as one) are counted as rejected too, so decoded + rejected = the records it holds.
+  const span = records.length || rejected ? recordSpan(header) : 0;
+  if (span) {
+    let inRange = 0;
+    for (const r of records) if (r.recordId >= Number(header.firstRecordId) && r.recordId <= Number(header.lastRecordId)) inRange++;
+    const missing = span - inRange;
+    if (missing > rejected) {
+      problems.push({
+        severity: 'error',
+        code: 'RECORDS_MISSING',
+        message: `chunk ${index}: ${missing - rejected} of the ${span} records its header names (${header.firstRecordId}–${header.lastRecordId}) were not found`,
+        offset: base,
+        chunk: index,
+      });
+      rejected = missing;
+    }
+  }
   return { header, records, problems, rejected };
+}
+
+/** Most records a chunk can hold (65024 bytes of 28-byte minimum records): a larger span in a header is damage. */
+const MAX_CHUNK_RECORDS = Math.floor((CHUNK_SIZE - CHUNK_HEADER_SIZE) / 28);
+
+/** How many records a chunk header names (0 when its header is not to be trusted for that). */
+function recordSpan(h: EvtxChunkHeader): number {
+  if (!h.headerChecksumOk || h.lastRecordId < h.firstRecordId) return 0;
+  const n = Number(h.lastRecordId - h.firstRecordId) + 1;
+  return n <= MAX_CHUNK_RECORDS ? n : 0;
 }
 
 function scanRecords(
@@ -274,7 +302,11 @@ function scanRecords(
         severity: 'error',
         code: 'RECORD_BINXML',
         message: `record ${recordId}: ${e.message}`,
-        offset: e instanceof DecodeError && e.offset !== undefined ? e.offset : base + pos,
+        // where in the record it broke; an offset read from damaged bytes can point anywhere: then the record's start
+        offset:
+          e instanceof DecodeError && e.offset !== undefined && e.offset >= base + pos && e.offset < base + pos + size
+            ? e.offset
+            : base + pos,
         chunk: index,
         record: recordId,
       });
@@ -306,33 +338,122 @@ export function chunkOrder(headers: readonly { index: number; firstRecordId?: bi
 }
 
 /**
+ * How to read a file whose chunk headers were looked at first: the order (record ids), and which chunks must hold
+ * records (those the file header counts, and — in a dirty file that grew past its count — every chunk before the
+ * last one that has a header): a wiped chunk there is damage, beyond it unused space.
+ */
+export function planChunks(
+  file: EvtxFileHeader,
+  heads: readonly (EvtxChunkHeader | undefined)[],
+): { order: number[]; expected: (i: number) => boolean } {
+  let lastUsed = -1;
+  heads.forEach((h, i) => {
+    if (h) lastUsed = i;
+  });
+  const bound = Math.max(file.chunkCount, lastUsed + 1);
+  return {
+    order: chunkOrder(heads.map((h, index) => ({ index, ...(h ? { firstRecordId: h.firstRecordId } : {}) }))),
+    expected: (i) => i < bound,
+  };
+}
+
+/**
+ * Records lost where no chunk header says how many there were, counted from what surrounds them:
+ *   - a run of wiped or unsigned chunks between two chunks with headers: the record ids between those two
+ *     (less any record still read out of the run);
+ *   - chunks the file header counts that the file no longer holds (cut off): the records up to the header's next
+ *     record id, when the header is trustworthy (checksum good, closed cleanly: a dirty file's header lags behind).
+ * Each loss is one problem with the offset where it is.
+ */
+export function lostRecords(
+  file: EvtxFileHeader,
+  heads: readonly (EvtxChunkHeader | undefined)[],
+  /** Chunks without a header that are damage (not unused space): how many records were still read and rejected in each. */
+  damaged: ReadonlyMap<number, { read: number; rejected: number }>,
+  fileSize: number,
+): { lost: number; problems: EvtxProblem[] } {
+  const problems: EvtxProblem[] = [];
+  let lost = 0;
+  const trusted = (h: EvtxChunkHeader | undefined): h is EvtxChunkHeader => !!h && h.headerChecksumOk;
+  for (let i = 0; i < heads.length; i++) {
+    if (!damaged.has(i)) continue;
+    let j = i;
+    let read = 0;
+    while (j < heads.length && damaged.has(j)) {
+      const d = damaged.get(j++)!;
+      read += d.read + d.rejected;
+    }
+    const prev = heads[i - 1];
+    const next = heads[j];
+    if (trusted(prev) && trusted(next) && next.firstRecordId > prev.lastRecordId + 1n) {
+      const gap = Number(next.firstRecordId - prev.lastRecordId - 1n);
+      if (gap <= (j - i) * MAX_CHUNK_RECORDS && gap > read) {
+        lost += gap - read;
+        problems.push({
+          severity: 'error',
+          code: 'RECORDS_LOST',
+          message: `chunk${j - i > 1 ? `s ${i}–${j - 1}` : ` ${i}`}: ${gap - read} records lost (record ids ${prev.lastRecordId + 1n}–${next.firstRecordId - 1n})`,
+          offset: FILE_HEADER_SIZE + i * CHUNK_SIZE,
+          chunk: i,
+        });
+      }
+    }
+    i = j - 1;
+  }
+  const present = Math.ceil(Math.max(0, fileSize - FILE_HEADER_SIZE) / CHUNK_SIZE);
+  if (file.chunkCount > present) {
+    let last = 0n;
+    for (const h of heads) if (trusted(h) && h.lastRecordId > last) last = h.lastRecordId;
+    const clean = file.checksumOk && (file.flags & 1) === 0;
+    const missing = clean && file.nextRecordId > last + 1n ? Number(file.nextRecordId - last - 1n) : 0;
+    if (missing <= (file.chunkCount - present) * MAX_CHUNK_RECORDS) lost += missing;
+    problems.push({
+      severity: 'error',
+      code: 'FILE_TRUNCATED',
+      message: `the file header counts ${file.chunkCount} chunks; the file ends after ${present}${missing ? ` (${missing} records lost, up to record id ${file.nextRecordId - 1n})` : ''}`,
+      offset: fileSize,
+    });
+  }
+  return { lost, problems };
+}
+
+/**
  * A whole EVTX file in memory (small files, the browser, tests): header, every chunk in record-id order.
- * Large files go through the streaming source (src/events/source.ts), which calls `decodeChunk` the same way.
+ * Large files go through the streaming source (src/events/source.ts), which reads chunks the same way.
+ * `rejected`: records a record header or a chunk header names that could not be read (decodeChunk); `lost`: records
+ * known only from the record ids around a wiped chunk or from the file header of a cut-off file (lostRecords).
+ * decoded + rejected + lost = the records the file held, as far as its headers can tell.
  */
 export function decodeEvtx(bytes: Uint8Array): {
   header: EvtxFileHeader;
   records: EvtxRecord[];
   problems: EvtxProblem[];
   rejected: number;
+  lost: number;
 } {
   const header = decodeFileHeader(bytes);
   const problems: EvtxProblem[] = [];
   if (!header.checksumOk)
     problems.push({ severity: 'warning', code: 'FILE_HEADER_CRC', message: 'file header checksum mismatch', offset: 0 });
   const n = Math.ceil(Math.max(0, bytes.length - FILE_HEADER_SIZE) / CHUNK_SIZE);
-  const heads = [];
+  const heads: (EvtxChunkHeader | undefined)[] = [];
   for (let i = 0; i < n; i++) {
     const o = FILE_HEADER_SIZE + i * CHUNK_SIZE;
-    heads.push({ index: i, firstRecordId: decodeChunkHeader(bytes.subarray(o, o + CHUNK_HEADER_SIZE))?.firstRecordId });
+    heads.push(decodeChunkHeader(bytes.subarray(o, o + CHUNK_HEADER_SIZE)));
   }
+  const plan = planChunks(header, heads);
   const records: EvtxRecord[] = [];
+  const damaged = new Map<number, { read: number; rejected: number }>();
   let rejected = 0;
-  for (const i of chunkOrder(heads)) {
+  for (const i of plan.order) {
     const o = FILE_HEADER_SIZE + i * CHUNK_SIZE;
-    const r = decodeChunk(bytes.subarray(o, o + CHUNK_SIZE), o, i, i < header.chunkCount);
+    const r = decodeChunk(bytes.subarray(o, o + CHUNK_SIZE), o, i, plan.expected(i));
+    if (!r.header && r.problems.length) damaged.set(i, { read: r.records.length, rejected: r.rejected });
     records.push(...r.records);
     problems.push(...r.problems);
     rejected += r.rejected;
   }
-  return { header, records, problems, rejected };
+  const loss = lostRecords(header, heads, damaged, bytes.length);
+  problems.push(...loss.problems);
+  return { header, records, problems, rejected, lost: loss.lost };
 }

@@ -15,6 +15,8 @@ export {
   type EvtxRecord,
   FILE_HEADER_SIZE,
   isEvtx,
+  lostRecords,
+  planChunks,
 } from './file.js';
 export { fileTimeDate, fileTimeText, guidText, VALUE_TYPES, type ValueRef, valueText } from './values.js';
 export { escapeXmlAttr, escapeXmlText, renderXml } from './xml.js';

@@ -110,7 +110,7 @@ export function renderEvents(r: EventsReport, opts: EventsTextOptions = {}): str
   for (const f of r.files) formats.set(f.format, (formats.get(f.format) ?? 0) + 1);
   const fmt = [...formats].map(([k, n]) => `${k} ${n}`).join(', ');
   const head = [
-    `${plural(r.files.length, 'file')}${fmt ? ` (${fmt})` : ''}: ${plural(r.records, 'record')} decoded, ${r.rejected.toLocaleString('en-US')} rejected`,
+    `${plural(r.files.length, 'file')}${fmt ? ` (${fmt})` : ''}: ${plural(r.records, 'record')} decoded, ${r.rejected.toLocaleString('en-US')} rejected${r.lost ? `, ${r.lost.toLocaleString('en-US')} lost` : ''}`,
   ];
   if (r.matched !== r.records)
     head.push(`${r.matched.toLocaleString('en-US')} matched the filters${opts.filters ? ` (${escapeText(opts.filters)})` : ''}`);

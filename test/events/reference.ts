@@ -51,11 +51,17 @@ export function xmlEvents(text: string): XmlElement[] {
   return out;
 }
 
-/** `evtxexport -f xml FILE` → its <Event> elements, in its order. */
-export function evtxexportEvents(file: string): XmlElement[] {
-  const r = spawnSync('evtxexport', ['-f', 'xml', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`evtxexport ${file}: exit ${r.status}: ${r.stderr}`);
-  return xmlEvents(r.stdout);
+/**
+ * `evtxexport -f xml FILE` → its <Event> elements, in its order. `damaged`: the file is known to be damaged, and
+ * libevtx gives up on the whole file at the first record it cannot read ("Unable to export file", exit 1): the
+ * records it wrote before that are what it read.
+ */
+export function evtxexportEvents(file: string, damaged = false): XmlElement[] {
+  const r = spawnSync('evtxexport', ['-f', 'xml', file], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 60_000 });
+  if (r.status !== 0 && !(damaged && r.status === 1)) throw new Error(`evtxexport ${file}: exit ${r.status}: ${r.stderr}`);
+  if (r.status === 0) return xmlEvents(r.stdout);
+  const end = r.stdout.lastIndexOf('</Event>');
+  return end < 0 ? [] : xmlEvents(r.stdout.slice(0, end + 8));
 }
 
 function textOf(el: XmlElement): string {

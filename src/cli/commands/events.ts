@@ -209,7 +209,7 @@ export const eventsCommand: Command = {
     }
     // an input named on the command line that is no event log makes the run unusable, even if the others were read
     if (unusable) return EXIT.UNUSABLE;
-    const damaged = report.rejected > 0 || problems.some((p) => p.severity === 'error');
+    const damaged = report.rejected > 0 || report.lost > 0 || problems.some((p) => p.severity === 'error');
     return report.findings.some((f) => f.severity === 'error') || damaged ? EXIT.PROBLEMS : EXIT.OK;
   },
 };
