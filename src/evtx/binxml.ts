@@ -45,6 +45,12 @@ interface TAttr {
 }
 
 const MAX_DEPTH = 48;
+/**
+ * What one record may expand to. Templates can instantiate templates, so a few hundred crafted bytes could ask for
+ * 2^48 elements ("billion laughs"); a real record is at most a 64 KiB chunk's worth of tokens and values.
+ */
+const MAX_NODES = 1 << 17;
+const MAX_CHARS = 1 << 22;
 
 /** The per-chunk decoding context: the chunk bytes, where they start in the file, and the caches of its tables. */
 export class ChunkContext {
@@ -55,6 +61,9 @@ export class ChunkContext {
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, TNode[]>();
   private readonly expanding = new Set<number>();
+  /** Elements and characters the record being decoded has expanded to so far (see MAX_NODES). */
+  nodes = 0;
+  chars = 0;
 
   constructor(bytes: Uint8Array, base = 0) {
     this.bytes = bytes;
@@ -62,7 +71,12 @@ export class ChunkContext {
     this.base = base;
   }
 
-  fail(reason: string, field: string, pos: number, code: 'ERR_TRUNCATED' | 'ERR_BAD_VALUE' | 'ERR_TOO_DEEP' = 'ERR_BAD_VALUE'): never {
+  fail(
+    reason: string,
+    field: string,
+    pos: number,
+    code: 'ERR_TRUNCATED' | 'ERR_BAD_VALUE' | 'ERR_TOO_DEEP' | 'ERR_LIMIT' = 'ERR_BAD_VALUE',
+  ): never {
     throw new DecodeError(code, reason, { field, offset: this.base + pos });
   }
 
@@ -299,6 +313,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** Decodes the BinXML at [start, end) of the chunk (a record's event data) into XML elements. */
 export function decodeBinXml(c: ChunkContext, start: number, end: number): XmlNode[] {
+  c.nodes = 0;
+  c.chars = 0;
   const nodes = new Parser(c, end, false, 0).fragment(start);
   const out: XmlNode[] = [];
   for (const n of nodes) emit(c, n, NO_VALUES, out, 0);
@@ -311,6 +327,7 @@ function emit(c: ChunkContext, n: TNode, values: ValueRef[], out: XmlNode[], dep
   if (depth > MAX_DEPTH) c.fail('substitutions nested too deeply', 'binxml', 0, 'ERR_TOO_DEEP');
   switch (n.t) {
     case 0: {
+      if (++c.nodes > MAX_NODES) c.fail(`record expands to more than ${MAX_NODES} elements`, 'template instance', 0, 'ERR_LIMIT');
       const attrs: XmlAttr[] = [];
       for (const a of n.attrs) {
         let v = '';
@@ -355,7 +372,7 @@ function emit(c: ChunkContext, n: TNode, values: ValueRef[], out: XmlNode[], dep
       return;
     }
     case 1:
-      pushText(out, n.text);
+      pushText(c, out, n.text);
       return;
     case 2: {
       const val = values[n.index];
@@ -367,7 +384,7 @@ function emit(c: ChunkContext, n: TNode, values: ValueRef[], out: XmlNode[], dep
         for (const x of inner) emit(c, x, NO_VALUES, out, depth + 1);
         return;
       }
-      pushText(out, valueText(c, val));
+      pushText(c, out, valueText(c, val));
       return;
     }
     case 3:
@@ -376,8 +393,10 @@ function emit(c: ChunkContext, n: TNode, values: ValueRef[], out: XmlNode[], dep
   }
 }
 
-function pushText(out: XmlNode[], s: string): void {
+function pushText(c: ChunkContext, out: XmlNode[], s: string): void {
   if (!s) return;
+  c.chars += s.length;
+  if (c.chars > MAX_CHARS) c.fail(`record expands to more than ${MAX_CHARS} characters`, 'value', 0, 'ERR_LIMIT');
   const last = out.length - 1;
   if (last >= 0 && typeof out[last] === 'string') out[last] += s;
   else out.push(s);
