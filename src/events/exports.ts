@@ -410,8 +410,9 @@ export function parseCsvExport(text: string, file: string, channel = ''): Parsed
       const i = header!.findIndex((h) => name.test(h));
       return i >= 0 ? row[i] : undefined;
     };
-    const id = Number(col(/^Event ID$/i));
-    if (!Number.isFinite(id) || row.length < 4) {
+    const idText = (col(/^Event ID$/i) ?? '').trim();
+    const id = Number(idText);
+    if (!/^\d{1,5}$/.test(idText) || row.length < 4) {
       out.rejected++;
       out.problems.push({ file, severity: 'error', code: 'CSV_ROW', message: `line ${line}: no Event ID`, line });
       continue;
