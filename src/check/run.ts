@@ -5,7 +5,6 @@
  * Nothing is sent anywhere but the hosts the configuration, DNS and the URL name.
  */
 import { chmodSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { getEnctype } from '../crypto/index.js';
 import type { Fact, Where } from '../facts/fact.js';
 import { encodeCcache } from '../formats/ccache.js';
@@ -26,6 +25,7 @@ import {
 import { cldapPing } from '../net/cldap.js';
 import { type DnsResult, dnsLookup, readHosts, readResolvConf, reverseName } from '../net/dns.js';
 import { channelBindingsHash, httpClient } from '../net/http.js';
+import { ipVersion } from '../net/ip.js';
 import type { KdcTarget } from '../net/kdc.js';
 import { tcpProbe } from '../net/probe.js';
 import { decodeGssToken, decodeInitialContextToken, decodeNegotiationToken } from '../protocol/gss/index.js';
@@ -173,7 +173,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   const userSpec = o.user ?? ccUser ?? undefined;
   const userRealm = o.user?.includes('@') ? o.user.slice(o.user.lastIndexOf('@') + 1) : undefined;
   const userName = userSpec?.includes('@') ? userSpec.slice(0, userSpec.lastIndexOf('@')) : userSpec;
-  const hostRealm = targetHost && !isIP(targetHost) ? domainRealm(loaded.conf, targetHost) : undefined;
+  const hostRealm = targetHost && !ipVersion(targetHost) ? domainRealm(loaded.conf, targetHost) : undefined;
   let realm: string | undefined;
   let realmSource: 'option' | 'user' | 'ccache' | 'default_realm' | 'domain_realm' | 'none' = 'none';
   if (o.realm) [realm, realmSource] = [o.realm, 'option'];
@@ -263,7 +263,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   const hosts = readHosts();
   const addrCache = new Map<string, string[]>();
   async function resolveA(name: string, st: StepRun): Promise<string[]> {
-    if (isIP(name)) return [name];
+    if (ipVersion(name)) return [name];
     const key = name.toLowerCase();
     const cached = addrCache.get(key);
     if (cached) return cached;
@@ -275,7 +275,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
         name,
         qtype: 'A',
         outcome: 'answer',
-        answers: fromHosts.map((a) => ({ name, type: isIP(a) === 6 ? 'AAAA' : 'A', data: a })),
+        answers: fromHosts.map((a) => ({ name, type: ipVersion(a) === 6 ? 'AAAA' : 'A', data: a })),
         source: 'hosts',
       });
       addrCache.set(key, fromHosts);
@@ -302,7 +302,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
       res.end('skip', 'no URL: the SPN was given with --spn');
       return;
     }
-    if (isIP(targetHost)) targetAddrs = [targetHost];
+    if (ipVersion(targetHost)) targetAddrs = [targetHost];
     else {
       targetAddrs = await resolveA(targetHost, res);
       const a = res.facts.find((f) => f.kind === 'dns-lookup' && f.qtype === 'A');
@@ -322,7 +322,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
         ?.data.replace(/\.$/, '')
         .toLowerCase();
     }
-    const info = { host: targetHost, isIp: isIP(targetHost) !== 0, canonical, ptr };
+    const info = { host: targetHost, isIp: ipVersion(targetHost) !== 0, canonical, ptr };
     const krb = { canonicalize: defaults.dnsCanonicalizeHostname, rdns: defaults.rdns };
     const choice = spnFor(o.client, info, krb);
     if (!o.spn) spn = choice.spn;
@@ -343,7 +343,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     if (!targetAddrs.length) res.end('fail', `${targetHost} does not resolve`);
     else
       res.end(
-        isIP(targetHost) ? 'warn' : 'pass',
+        ipVersion(targetHost) ? 'warn' : 'pass',
         `${targetHost}${canonical ? ` → CNAME ${canonical}` : ''} → ${targetAddrs.join(', ')}; SPN ${spn} (${o.client})`,
       );
   };

@@ -1,12 +1,12 @@
 /** The CLDAP netlogon ping over UDP 389 (MS-ADTS §6.3.3), bounded by a timeout; the codec is src/protocol/cldap. */
 import { createSocket } from 'node:dgram';
-import { isIP } from 'node:net';
 import {
   decodeNetlogonSamLogonResponseEx,
   encodeNetlogonPing,
   type NetlogonSamLogonResponseEx,
   netlogonFromLdap,
 } from '../protocol/cldap/netlogon.js';
+import { ipVersion } from './ip.js';
 
 export interface CldapResult {
   server: string;
@@ -20,7 +20,7 @@ export function cldapPing(server: string, dnsDomain: string, timeoutMs: number):
   const t0 = performance.now();
   const id = 1 + Math.floor(Math.random() * 0x7ffe);
   return new Promise((resolve) => {
-    const sock = createSocket(isIP(server) === 6 ? 'udp6' : 'udp4');
+    const sock = createSocket(ipVersion(server) === 6 ? 'udp6' : 'udp4');
     let done = false;
     const finish = (r: Omit<CldapResult, 'ms' | 'server'>) => {
       if (done) return;

@@ -6,8 +6,9 @@
  */
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { isIP, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { type DnsMessage, decodeMessage, encodeQuery } from './dns-message.js';
+import { ipVersion } from './ip.js';
 
 export type DnsOutcome = 'answer' | 'nodata' | 'nxdomain' | 'servfail' | 'refused' | 'timeout' | 'unreachable' | 'error';
 
@@ -44,7 +45,7 @@ export function parseResolvConf(text: string): ResolvConf {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/[#;].*$/, '').trim();
     const [key, ...rest] = line.split(/\s+/);
-    if (key === 'nameserver' && rest[0] && isIP(rest[0])) out.nameservers.push(rest[0]);
+    if (key === 'nameserver' && rest[0] && ipVersion(rest[0])) out.nameservers.push(rest[0]);
     else if (key === 'search' || key === 'domain') out.search = rest;
     else if (key === 'options')
       for (const o of rest) {
@@ -69,7 +70,7 @@ export function parseHosts(text: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const raw of text.split('\n')) {
     const [addr, ...names] = raw.replace(/#.*$/, '').trim().split(/\s+/);
-    if (!addr || !isIP(addr)) continue;
+    if (!addr || !ipVersion(addr)) continue;
     for (const n of names) {
       const k = n.toLowerCase();
       out.set(k, [...(out.get(k) ?? []), addr]);
@@ -139,7 +140,7 @@ function udpQuery(name: string, qtype: string, server: string, timeoutMs: number
   const msg = encodeQuery(id, name, qtype);
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const sock = createSocket(isIP(server) === 6 ? 'udp6' : 'udp4');
+    const sock = createSocket(ipVersion(server) === 6 ? 'udp6' : 'udp4');
     let done = false;
     /** datagrams from the server that were not the answer (wrong ID: stray, spoofed or garbage) */
     let strays = 0;
@@ -279,8 +280,8 @@ export async function dnsLookup(name: string, qtype: string, servers: readonly s
 
 /** in-addr.arpa / ip6.arpa name of an address (RFC 1035 §3.5, RFC 3596 §2.5). */
 export function reverseName(addr: string): string | undefined {
-  if (isIP(addr) === 4) return `${addr.split('.').reverse().join('.')}.in-addr.arpa`;
-  if (isIP(addr) === 6) {
+  if (ipVersion(addr) === 4) return `${addr.split('.').reverse().join('.')}.in-addr.arpa`;
+  if (ipVersion(addr) === 6) {
     const parts = addr.split('::');
     const head = (parts[0] ?? '').split(':').filter(Boolean);
     const tail = (parts[1] ?? '').split(':').filter(Boolean);

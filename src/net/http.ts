@@ -6,8 +6,8 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { ipVersion } from './ip.js';
 
 export interface HttpResult {
   url: string;
@@ -41,11 +41,6 @@ function endPointHash(cert: { raw?: Buffer; fingerprint256?: string } | undefine
 export function httpClient(address: string): HttpClient {
   const opts = { keepAlive: true, maxSockets: 1 };
   const agents = { http: new http.Agent(opts), https: new https.Agent({ ...opts, rejectUnauthorized: false }) };
-  const family = isIP(address) === 6 ? 6 : 4;
-  const lookup = (_h: string, o: { all?: boolean } | undefined, cb: (...a: unknown[]) => void) => {
-    if (o?.all) cb(null, [{ address, family }]);
-    else cb(null, address, family);
-  };
   return {
     request(url, headers, timeoutMs) {
       const t0 = performance.now();
@@ -58,14 +53,17 @@ export function httpClient(address: string): HttpClient {
           clearTimeout(timer);
           resolve({ url: url.href, address, ms: Math.round(performance.now() - t0), ...r });
         };
+        // connect to the address our resolver chose (an IP literal: no name lookup, and node's isIP fast path);
+        // the URL's host goes in Host and SNI
         const req = mod.request(
-          url,
           {
+            host: address,
+            port: url.port || (url.protocol === 'https:' ? 443 : 80),
+            path: `${url.pathname}${url.search}`,
             method: 'GET',
-            headers: { 'User-Agent': 'kerbscope-check', Accept: '*/*', ...headers },
+            headers: { Host: url.host, 'User-Agent': 'kerbscope-check', Accept: '*/*', ...headers },
             agent: url.protocol === 'https:' ? agents.https : agents.http,
-            lookup: lookup as never,
-            servername: isIP(url.hostname) ? undefined : url.hostname,
+            servername: ipVersion(url.hostname) ? undefined : url.hostname,
           },
           (res) => {
             const raw = res.rawHeaders;

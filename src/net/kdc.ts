@@ -5,7 +5,8 @@
  * no-answer / refused) so a dropped port is told apart from a rejected one.
  */
 import { createSocket } from 'node:dgram';
-import { isIP, Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { ipVersion } from './ip.js';
 
 export interface KdcTarget {
   /** as configured or discovered */
@@ -39,7 +40,7 @@ const MAX_REPLY = 1 << 20;
 function udpOnce(req: Uint8Array, t: KdcTarget, timeoutMs: number): Promise<{ attempt: KdcAttempt; reply?: Uint8Array }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const sock = createSocket(isIP(t.address) === 6 ? 'udp6' : 'udp4');
+    const sock = createSocket(ipVersion(t.address) === 6 ? 'udp6' : 'udp4');
     let done = false;
     const base = { kdc: t.host, address: t.address, port: t.port, transport: 'udp' as const };
     const finish = (outcome: KdcAttempt['outcome'], detail?: string, reply?: Uint8Array) => {
