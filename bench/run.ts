@@ -5,7 +5,9 @@
  *     `node -e 0`, with hyperfine when installed (else a spawnSync loop);
  * (b) decrypt throughput per enctype (17, 18, 19, 20, 23) for ticket-sized (1 KiB) and 64 KiB messages;
  * (c) the peer in the same run: tshark decoding the Kerberos messages of a capture, and decrypting an AP-REQ with a
- *     keytab, against kerbscope doing the same to the same bytes in-process.
+ *     keytab, against kerbscope doing the same to the same bytes in-process;
+ * (e) with `--only e` (minutes, not in the default set): `kerbscope events` vs libevtx `evtxexport` on 100 and 300 MiB
+ *     EVTX files built from the corpus (bench/events.ts).
  * Prints markdown tables. Timings are wall-clock on whatever else the machine is doing: run it on a quiet machine.
  */
 import { spawnSync } from 'node:child_process';
@@ -323,6 +325,13 @@ try {
   say();
   if (ONLY.has('a')) processTimes();
   if (ONLY.has('b')) cryptoThroughput();
+  if (ONLY.has('e')) {
+    say('### (e) `kerbscope events` vs `evtxexport -f xml` (bench/events.ts, whole process, same run)');
+    say();
+    const e = spawnSync(process.execPath, ['--import', 'tsx', 'bench/events.ts', '--no-build'], { cwd: ROOT, encoding: 'utf8' });
+    for (const line of e.stdout.trimEnd().split('\n')) say(line);
+    say();
+  }
   if (!ONLY.has('c')) {
     // skipped
   } else if (has('tshark')) {
