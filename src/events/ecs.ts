@@ -4,7 +4,7 @@
  * `event.provider`, `winlog.channel`, `winlog.record_id`, `winlog.event_data.*`, `host.name`, `user.name`,
  * `user.domain`, `source.ip`, `source.port`, plus `kerberos.*` for the KDC events.
  */
-import { getEnctype } from '../crypto/index.js';
+import { ENCTYPE_NAMES } from '../formats/common.js';
 import { krbErrorInfo } from '../protocol/krb5/index.js';
 import { clientAddress, num } from './facts.js';
 import type { EventRecord } from './model.js';
@@ -51,7 +51,7 @@ export function toEcs(r: EventRecord): Record<string, unknown> {
       result_code: code,
       result: code ? krbErrorInfo(code).name : 'OK',
       ...(et !== undefined && et !== 0xffffffff
-        ? { ticket_encryption_type: et, ticket_encryption_name: getEnctype(et)?.name ?? String(et) }
+        ? { ticket_encryption_type: et, ticket_encryption_name: ENCTYPE_NAMES[et] ?? String(et) }
         : {}),
       ...(d.PreAuthType && d.PreAuthType !== '-' ? { preauth_type: d.PreAuthType } : {}),
     };
