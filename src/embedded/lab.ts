@@ -1,0 +1,274 @@
+/**
+ * `startEmbeddedLab()`: CONTOSO.COM in one process, on loopback. A KDC (UDP+TCP), an authoritative DNS server for
+ * contoso.com and a Negotiate web server standing for iisserver.contoso.com, each on its own 127.x.y.z address;
+ * a krb5.conf, the web server's keytab and the user's password in a state folder.
+ *
+ * Ports: as root (and unless `portBase` is given) the well-known ones, 88, 53 and 80, on fresh 127.x.y.z addresses
+ * nothing else uses: `kerbscope check --dns-server` takes an address only (src/net/dns.ts always asks port 53), and
+ * a URL without a port is what the catalogue's scenarios use (a port changes the SPN question, `spn-port`).
+ * Otherwise free ports (or portBase, +1, +2): the KDC and the web server work the same (krb5.conf names the KDC's
+ * port, the URL the web server's), but DNS then answers on a port check cannot be pointed at.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from '../crypto/index.js';
+import { encodeKeytab } from '../formats/keytab.js';
+import { toHex } from '../wire/encoding.js';
+import { ReplayCache, type ServiceKey } from './acceptor.js';
+import { type Account, DEFAULT_ACCOUNT_ENCTYPES, type Directory, passwordKeys, randomKeys } from './directory.js';
+import { type DnsServer, startDnsServer, type ZoneRecord } from './dns.js';
+import { type KdcServer, startKdcServer } from './kdc-server.js';
+import { startWebServer, type WebServer } from './web.js';
+
+/** The scenarios this slice can stage, named as in lab/catalogue.ts. */
+export const EMBEDDED_SCENARIOS = [
+  'healthy',
+  'missing-spn',
+  'wrong-password',
+  'unknown-user',
+  'clock-skew-as',
+  'clock-skew-web',
+  'keytab-stale-kvno',
+] as const;
+export type EmbeddedScenario = (typeof EMBEDDED_SCENARIOS)[number];
+
+export interface EmbeddedLabOptions {
+  scenario?: EmbeddedScenario;
+  /** KDC on portBase, DNS on portBase+1, web on portBase+2 (default: 88/53/80 as root, else free ports) */
+  portBase?: number;
+  /** state folder (default: a fresh one under the OS temp folder, removed by stop()) */
+  dir?: string;
+  /** keep the state folder on stop() */
+  keep?: boolean;
+  /** first of two consecutive loopback addresses (default: a random 127.x.y.z) */
+  address?: string;
+  /** the KDC's UDP reply limit before KRB_ERR_RESPONSE_TOO_BIG (default 1465, Windows') */
+  udpMax?: number;
+}
+
+export interface EmbeddedLab {
+  scenario: EmbeddedScenario;
+  realm: string;
+  /** path of the krb5.conf to use as KRB5_CONFIG */
+  krb5Conf: string;
+  keytab: string;
+  ccache: string;
+  /** john@CONTOSO.COM (or what the scenario has the user type) */
+  user: string;
+  password: string;
+  url: string;
+  spn: string;
+  /** `address:port` */
+  kdc: string;
+  /** the DNS server's address (check --dns-server) and port */
+  dnsServer: string;
+  hosts: { dc: string; web: string };
+  ports: { kdc: number; dns: number; http: number };
+  dir: string;
+  /** milliseconds from the call to ready */
+  startMs: number;
+  servers: { kdc: KdcServer; dns: DnsServer; web: WebServer };
+  stop(): Promise<void>;
+}
+
+const REALM = 'CONTOSO.COM';
+const DOMAIN = 'contoso.com';
+const TEN_MINUTES = 10 * 60_000;
+
+function randomAddress(): string {
+  const b = randomBytes(3);
+  // 127.201.x.y with y even in 2..250 so y+1 stays in the /24
+  return `127.201.${b[1] ?? 0}.${2 + (((b[2] ?? 0) % 124) << 1)}`;
+}
+
+function nextAddress(a: string): string {
+  const p = a.split('.').map(Number);
+  return `${p[0]}.${p[1]}.${p[2]}.${(p[3] ?? 0) + 1}`;
+}
+
+function ptrName(a: string): string {
+  return `${a.split('.').reverse().join('.')}.in-addr.arpa`;
+}
+
+function randomPassword(): string {
+  return `Cz-${toHex(randomBytes(6))}!`;
+}
+
+export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<EmbeddedLab> {
+  const t0 = performance.now();
+  const scenario = o.scenario ?? 'healthy';
+  if (!EMBEDDED_SCENARIOS.includes(scenario)) throw new RangeError(`unknown embedded scenario ${scenario}`);
+  const ownDir = !o.dir;
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'kerbscope-lab-'));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+
+  const password = randomPassword();
+  const svcPassword = randomPassword();
+  const spn = `HTTP/iisserver.${DOMAIN}`;
+  const svcKvno = scenario === 'keytab-stale-kvno' ? 3 : 2;
+  const user: Account = {
+    name: 'john',
+    kind: 'user',
+    kvno: 1,
+    keys: passwordKeys(REALM, 'john', password, DEFAULT_ACCOUNT_ENCTYPES),
+    spns: [],
+    rid: 1105,
+    fullName: 'John Doe',
+  };
+  const svc: Account = {
+    name: 'svc-web',
+    kind: 'service',
+    kvno: svcKvno,
+    keys: passwordKeys(REALM, 'svc-web', svcPassword, DEFAULT_ACCOUNT_ENCTYPES),
+    spns: [spn],
+    rid: 1106,
+    fullName: 'IIS application pool',
+  };
+  const krbtgt: Account = { name: 'krbtgt', kind: 'krbtgt', kvno: 2, keys: randomKeys([18, 17]), spns: [], rid: 502, fullName: '' };
+  const dirObj: Directory = {
+    realm: REALM,
+    domainSid: 'S-1-5-21-3623811015-3361044348-30300820',
+    netbios: 'CONTOSO',
+    accounts: [krbtgt, user, svc],
+  };
+
+  // The web server's keytab: the current keys, or (stale kvno) the keys of the password before the last reset
+  const keytabKeys: ServiceKey[] =
+    scenario === 'keytab-stale-kvno'
+      ? passwordKeys(REALM, 'svc-web', randomPassword(), DEFAULT_ACCOUNT_ENCTYPES).map((k) => ({
+          principal: `${spn}@${REALM}`,
+          kvno: svcKvno - 1,
+          enctype: k.enctype,
+          key: k.key,
+        }))
+      : svc.keys.map((k) => ({ principal: `${spn}@${REALM}`, kvno: svcKvno, enctype: k.enctype, key: k.key }));
+
+  const root = process.getuid?.() === 0;
+  const wellKnown = root && o.portBase === undefined;
+  const port = (well: number, off: number) => (wellKnown ? well : o.portBase !== undefined ? o.portBase + off : 0);
+  const kdcClock = scenario === 'clock-skew-as' ? -TEN_MINUTES : 0;
+  const webClock = scenario === 'clock-skew-web' ? TEN_MINUTES : 0;
+
+  let servers: EmbeddedLab['servers'] | undefined;
+  let dcAddr = '';
+  let webAddr = '';
+  for (let attempt = 0; attempt < 8 && !servers; attempt++) {
+    dcAddr = o.address ?? randomAddress();
+    webAddr = nextAddress(dcAddr);
+    const started: { close(): Promise<void> }[] = [];
+    try {
+      const kdc = await startKdcServer({
+        host: dcAddr,
+        port: port(88, 0),
+        dir: dirObj,
+        now: () => new Date(Date.now() + kdcClock),
+        udpMax: o.udpMax,
+      });
+      started.push(kdc);
+      const web = await startWebServer({
+        host: webAddr,
+        port: port(80, 2),
+        realm: REALM,
+        spn,
+        keys: keytabKeys,
+        now: () => new Date(Date.now() + webClock),
+        replay: new ReplayCache(),
+      });
+      started.push(web);
+      const zone: ZoneRecord[] = [
+        { name: `dc1.${DOMAIN}`, type: 'A', data: dcAddr },
+        { name: `iisserver.${DOMAIN}`, type: 'A', data: webAddr },
+        { name: `nospn.${DOMAIN}`, type: 'A', data: webAddr },
+        { name: `_kerberos._udp.${DOMAIN}`, type: 'SRV', data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
+        { name: `_kerberos._tcp.${DOMAIN}`, type: 'SRV', data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
+        { name: ptrName(dcAddr), type: 'PTR', data: `dc1.${DOMAIN}` },
+        { name: ptrName(webAddr), type: 'PTR', data: `iisserver.${DOMAIN}` },
+      ];
+      const dns = await startDnsServer({ host: dcAddr, port: port(53, 1), zone });
+      started.push(dns);
+      servers = { kdc, dns, web };
+    } catch (e) {
+      for (const s of started.reverse()) await s.close();
+      const code = (e as NodeJS.ErrnoException).code;
+      if (o.address || (code !== 'EADDRINUSE' && code !== 'EADDRNOTAVAIL')) {
+        if (ownDir) rmSync(dir, { recursive: true, force: true });
+        throw e;
+      }
+    }
+  }
+  if (!servers) throw new Error('no free loopback address for the embedded lab');
+  const { kdc, dns, web } = servers;
+
+  const krb5Conf = join(dir, 'krb5.conf');
+  const keytab = join(dir, 'http.keytab');
+  const ccache = join(dir, 'ccache');
+  writeFileSync(
+    krb5Conf,
+    [
+      '# kerbscope embedded lab (CONTOSO.COM on loopback)',
+      '[libdefaults]',
+      `  default_realm = ${REALM}`,
+      '  dns_lookup_kdc = false',
+      '  dns_lookup_realm = false',
+      '  dns_canonicalize_hostname = false',
+      '  rdns = false',
+      ...(scenario === 'clock-skew-as' ? ['  kdc_timesync = 0'] : []),
+      `  default_ccache_name = FILE:${ccache}`,
+      '',
+      '[realms]',
+      `  ${REALM} = {`,
+      `    kdc = ${dcAddr}:${kdc.port}`,
+      '  }',
+      '',
+      '[domain_realm]',
+      `  .${DOMAIN} = ${REALM}`,
+      `  ${DOMAIN} = ${REALM}`,
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  writeFileSync(
+    keytab,
+    encodeKeytab({
+      entries: keytabKeys.map((k) => ({
+        principal: { realm: REALM, components: spn.split('/'), nameType: 1 },
+        kvno: k.kvno,
+        enctype: k.enctype,
+        key: k.key,
+        timestamp: new Date(),
+      })),
+    }),
+    { mode: 0o600 },
+  );
+  const userName = scenario === 'unknown-user' ? 'nobody' : 'john';
+  const typed = scenario === 'wrong-password' ? 'NotThePassw0rd!' : password;
+  writeFileSync(join(dir, 'password'), `${typed}\n`, { mode: 0o600 });
+  const host = scenario === 'missing-spn' ? `nospn.${DOMAIN}` : `iisserver.${DOMAIN}`;
+  const httpPort = web.port === 80 ? '' : `:${web.port}`;
+  let stopped = false;
+  return {
+    scenario,
+    realm: REALM,
+    krb5Conf,
+    keytab,
+    ccache,
+    user: `${userName}@${REALM}`,
+    password: typed,
+    url: `http://${host}${httpPort}/`,
+    spn: `HTTP/${host}`,
+    kdc: `${dcAddr}:${kdc.port}`,
+    dnsServer: dcAddr,
+    hosts: { dc: dcAddr, web: webAddr },
+    ports: { kdc: kdc.port, dns: dns.port, http: web.port },
+    dir,
+    startMs: Math.round(performance.now() - t0),
+    servers,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all([kdc.close(), dns.close(), web.close()]);
+      if (ownDir && !o.keep) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
