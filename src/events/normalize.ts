@@ -20,6 +20,24 @@ function attr(el: XmlElement, name: string): string | undefined {
 /** Parses an ISO 8601 time as Windows (7 or 9 digits), libevtx and python-evtx ("2016-06-29 15:24:34.345999") write it. */
 export function parseEventTime(s: string | undefined): Date | undefined {
   if (!s) return undefined;
+  // the common case, as the EVTX reader and Windows write it: 2016-06-29T15:24:34.3460000Z (digits at fixed places)
+  if (s.length >= 24 && s.charCodeAt(10) === 84 && s.charCodeAt(19) === 46 && s.charCodeAt(s.length - 1) === 90) {
+    const n = (i: number, w: number) => {
+      let v = 0;
+      for (let k = i; k < i + w; k++) {
+        const c = s.charCodeAt(k) - 48;
+        if (c < 0 || c > 9) return Number.NaN;
+        v = v * 10 + c;
+      }
+      return v;
+    };
+    const [y, mo, d, h, mi, se] = [n(0, 4), n(5, 2), n(8, 2), n(11, 2), n(14, 2), n(17, 2)];
+    const sep = s[4] === '-' && s[7] === '-' && s[13] === ':' && s[16] === ':';
+    if (sep && y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && se < 60) {
+      const t = Date.UTC(y, mo - 1, d, h, mi, se, n(20, 3));
+      if (!Number.isNaN(t) && new Date(t).getUTCDate() === d) return new Date(t);
+    }
+  }
   const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$/.exec(s.trim());
   if (!m) {
     const d = new Date(s);

@@ -148,7 +148,7 @@ function scalar(c: ChunkContext, type: number, o: number, size: number): string 
       // size_t: decimal, as libevtx renders it (Windows' own XML shows 0x-hex for pointers)
       return size >= 8 ? dv.getBigUint64(o, true).toString() : String(dv.getUint32(o, true));
     case 0x11:
-      return fileTimeText(dv.getBigUint64(o, true));
+      return fileTimeParts(dv.getUint32(o, true), dv.getUint32(o + 4, true));
     case 0x12:
       return systemTimeText(dv, o);
     case 0x13:
@@ -208,12 +208,27 @@ const EPOCH_DIFF = 116444736000000000n; // 100 ns intervals between 1601-01-01 a
 /** FILETIME (100 ns since 1601) → 2016-06-29T15:24:34.3460000Z (7 fractional digits, as Windows writes it). */
 export function fileTimeText(ft: bigint): string {
   const unix100 = ft - EPOCH_DIFF;
-  const ms = unix100 / 10000n;
   const frac = ((unix100 % 10000000n) + 10000000n) % 10000000n;
-  const d = new Date(Number(ms));
+  // whole seconds, rounded down (BigInt division truncates toward zero: before 1970 that is a second late)
+  const d = new Date(Number((unix100 - frac) / 10000n));
   if (Number.isNaN(d.getTime())) return `0x${ft.toString(16).padStart(16, '0')}`;
   const iso = d.toISOString();
   return `${iso.slice(0, 19)}.${frac.toString().padStart(7, '0')}Z`;
+}
+
+/**
+ * The same text from the two 32-bit halves without BigInt (every record's TimeCreated goes through here): with
+ * ft = hi·2³² + lo and 2³² = 429·10⁷ + 4967296, seconds = hi·429 + ⌊a/10⁷⌋ and the 100 ns digits a mod 10⁷, where
+ * a = hi·4967296 + lo stays exact in a double while hi < 2²⁶ (FILETIMEs before the year 2200); later ones take BigInt.
+ */
+function fileTimeParts(lo: number, hi: number): string {
+  if (hi >= 1 << 26) return fileTimeText((BigInt(hi) << 32n) | BigInt(lo));
+  const a = hi * 4967296 + lo;
+  const secs = hi * 429 + Math.floor(a / 10_000_000) - 11_644_473_600;
+  const frac = a % 10_000_000;
+  const d = new Date(secs * 1000);
+  if (Number.isNaN(d.getTime())) return fileTimeText((BigInt(hi) << 32n) | BigInt(lo));
+  return `${d.toISOString().slice(0, 19)}.${String(frac).padStart(7, '0')}Z`;
 }
 
 /** FILETIME → Date (millisecond precision), or undefined when out of range. */
