@@ -69,6 +69,8 @@ export interface EmbeddedLab {
   /** milliseconds from the call to ready */
   startMs: number;
   servers: { kdc: KdcServer; dns: DnsServer; web: WebServer };
+  /** the accounts and keys the KDC serves (tests verify PAC signatures with the krbtgt key) */
+  directory: Directory;
   stop(): Promise<void>;
 }
 
@@ -264,6 +266,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     dir,
     startMs: Math.round(performance.now() - t0),
     servers,
+    directory: dirObj,
     async stop() {
       if (stopped) return;
       stopped = true;
