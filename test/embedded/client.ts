@@ -56,7 +56,7 @@ export async function getTgt(
   const base = { cname: principal([user]), realm: REALM, etypes, till: till(), kdcOptions: DEFAULT_KDC_OPTIONS };
   const r1 = await exchange(lab, buildAsReq({ ...base, nonce: nonce() }));
   const first = asKrbError(r1.reply);
-  if (!first || first.errorCode !== 25) return { first, error: first };
+  if (first?.errorCode !== 25) return { first, error: first };
   const key = userKey(o.password ?? lab.password, etypeInfoOf(first), etypes, `${REALM}${user}`);
   if (!key) throw new Error('no usable etype offered');
   const n = nonce();
