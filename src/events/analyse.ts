@@ -139,8 +139,9 @@ export class EventAnalysis {
         add(s.clients, f.workstation);
         break;
       case 'system-condition':
-        add(s.services, f.subject);
-        add(s.clients, f.computer);
+        // the subject is an SPN (KDC 11) or an account/computer/domain name; `computer` is the host that logged it
+        if (f.subject?.includes('/')) add(s.services, f.subject);
+        else add(s.accounts, f.subject);
         break;
     }
   }

@@ -237,6 +237,33 @@ describe('damaged EVTX files', { skip: skipUnlessCi(noCorpus) }, () => {
     );
   });
 
+  it('a real file with wiped chunks (2-vss_7-System.evtx, from a shadow copy): the gap its chunk headers leave is reported as lost', () => {
+    const bytes = new Uint8Array(readFileSync(corpusPath('evtx/evtx-crate/2-vss_7-System.evtx')));
+    const r = read(bytes, 'vss.evtx');
+    // the expectation from the chunk headers, read here: ids missing between consecutive chunks with headers around wiped ones
+    const heads: { i: number; first: bigint; last: bigint }[] = [];
+    const wiped: number[] = [];
+    for (let i = 0; chunkBase(i + 1) <= bytes.length; i++) {
+      const c = bytes.subarray(chunkBase(i), chunkBase(i + 1));
+      if (new TextDecoder().decode(c.subarray(0, 7)) === 'ElfChnk') {
+        const dv = new DataView(c.buffer, c.byteOffset);
+        heads.push({ i, first: dv.getBigUint64(24, true), last: dv.getBigUint64(32, true) });
+      } else if (c.every((b) => b === 0)) wiped.push(i);
+    }
+    let gap = 0;
+    for (let k = 1; k < heads.length; k++)
+      if (heads[k]!.i - heads[k - 1]!.i > 1 && wiped.includes(heads[k - 1]!.i + 1))
+        gap += Number(heads[k]!.first - heads[k - 1]!.last - 1n);
+    assert.ok(gap > 0, 'the file has a gap');
+    assert.equal(r.records.length, 1160); // python-evtx and the evtx crate's own test count 1160
+    assert.equal(r.rejected, 0);
+    assert.equal(r.lost, gap);
+    hasProblem(
+      r,
+      (p) => p.code === 'RECORDS_LOST' && p.offset === chunkBase(heads.find((h, k) => heads[k + 1] && heads[k + 1]!.i - h.i > 1)!.i + 1),
+    );
+  });
+
   it('random damage anywhere (40 seeded cases): never a crash or a hang, counts never exceed the file', () => {
     const rng = new Rng(2024);
     for (let n = 0; n < 40; n++) {
