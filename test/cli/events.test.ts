@@ -5,13 +5,15 @@
  * hostile field values escaped, exit codes 0/1/2 and clear errors on garbage.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCli, runCliJson } from '../helpers/cli.js';
+import { crc32 } from '../../src/evtx/crc32.js';
+import { CLI_PATH, runCli, runCliJson } from '../helpers/cli.js';
 import { corpusPath, haveCorpus } from '../helpers/corpus.js';
-import { skipUnlessCi } from '../helpers/prereq.js';
+import { commandMissing, requireOrSkip, skipUnlessCi } from '../helpers/prereq.js';
 
 const skip = skipUnlessCi(!haveCorpus() && 'the shared corpus (../shared/corpus) is not there');
 const dir = mkdtempSync(path.join(tmpdir(), 'kerbscope-events-cli-'));
@@ -241,5 +243,32 @@ describe('kerbscope events (CLI)', { skip }, () => {
       assert.match(u.stderr, /^kerbscope events: .*\(see kerbscope events --help\)\n$/);
     }
     assert.match(runCli(['events', '--help']).stdout, /kerbscope events FILE\|FOLDER\|- .../);
+  });
+
+  it('a progress bar on stderr for a large input when stderr is a terminal (util-linux script), none when it is a pipe', (t) => {
+    if (!requireOrSkip(t, commandMissing('script', ['--version']))) return;
+    // about 72 MiB: security.evtx's chunks repeated behind a fresh header (the bar starts at 64 MiB)
+    const src = new Uint8Array(readFileSync(QUIET));
+    const chunks: Uint8Array[] = [];
+    for (let o = 4096; o + 65536 <= src.length; o += 65536) if (src[o] === 0x45) chunks.push(src.subarray(o, o + 65536));
+    const copies = Math.ceil(1120 / chunks.length);
+    const n = copies * chunks.length;
+    const big = new Uint8Array(4096 + n * 65536);
+    big.set(src.subarray(0, 4096));
+    const dv = new DataView(big.buffer);
+    dv.setUint16(42, n, true);
+    dv.setUint32(120, 0, true);
+    dv.setUint32(124, crc32(big, 0, 120), true);
+    for (let i = 0; i < n; i++) big.set(chunks[i % chunks.length]!, 4096 + i * 65536);
+    const file = path.join(dir, 'big.evtx');
+    writeFileSync(file, big);
+    const tty = spawnSync('script', ['-qec', `${process.execPath} ${CLI_PATH} events ${file} --json > /dev/null`, '/dev/null'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    assert.match(tty.stdout, /\[#* *\] +\d+% \d+ MiB \/ \d+ MiB, [\d,]+ records/);
+    const piped = runCli(['events', file, '--json'], { timeout: 120_000 });
+    assert.equal(piped.stderr, '');
+    assert.equal(JSON.parse(piped.stdout).records, copies * 2261);
   });
 });

@@ -148,7 +148,7 @@ export const eventsCommand: Command = {
         }
     const stdin = inputs.some((i) => i.file === '-') ? await io.readStdin() : undefined;
     if (stdin) total += stdin.length;
-    const bar = Boolean(process.stderr.isTTY) && total >= PROGRESS_FROM && !values.json && (values.ndjson || bulk) === undefined;
+    const bar = Boolean(process.stderr.isTTY) && total >= PROGRESS_FROM;
     const progress = new Map<string, number>();
     let lastDraw = 0;
     const draw = (file: string, n: number) => {
