@@ -1,0 +1,103 @@
+// `kerbscope check` (the built CLI, a real process) against the embedded lab: healthy passes with mutual
+// authentication proven; each staged scenario gives the same findings[0] as the catalogue's rootCause (or what
+// test/helpers/catalogue-expect.ts says check names on the MIT backend, the embedded lab's model).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { scenarioById } from '../../lab/catalogue.js';
+import { EMBEDDED_SCENARIOS, type EmbeddedLab, startEmbeddedLab } from '../../src/embedded/index.js';
+import { expectedFor } from '../helpers/catalogue-expect.js';
+import { CLI_PATH, ensureCliBuilt } from '../helpers/cli.js';
+import { skipUnlessCi } from '../helpers/prereq.js';
+
+interface CheckRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  json: any;
+  ms: number;
+}
+
+function check(lab: EmbeddedLab): Promise<CheckRun> {
+  const t0 = performance.now();
+  const args = [CLI_PATH, 'check', lab.url, '--json', '--timeout', '3000', '--dns-server', lab.dnsServer];
+  args.push('--user', lab.user, '--password-stdin');
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, args, {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: lab.dir,
+        LANG: 'C',
+        KRB5_CONFIG: lab.krb5Conf,
+        KRB5CCNAME: `FILE:${join(lab.dir, 'check-cc')}`,
+        KERBSCOPE_CACHE_DIR: join(lab.dir, 'cache'),
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => p.kill('SIGKILL'), 40_000);
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      let json: unknown;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        json = undefined;
+      }
+      resolve({ code, stdout, stderr, json, ms: Math.round(performance.now() - t0) });
+    });
+    p.stdin.end(`${lab.password}\n`);
+  });
+}
+
+// check asks DNS on port 53 only (src/net/dns.ts): the lab binds 127.x.y.z:53 only as root
+const missing = process.getuid?.() === 0 ? undefined : 'kerbscope check --dns-server needs the lab on port 53 (root)';
+
+describe('kerbscope check × embedded lab', { skip: skipUnlessCi(missing), concurrency: false }, () => {
+  const labs: EmbeddedLab[] = [];
+  after(async () => {
+    for (const l of labs) await l.stop();
+  });
+
+  for (const id of EMBEDDED_SCENARIOS) {
+    const scenario = scenarioById(id);
+    const { expected } = expectedFor('check', 'mit', id, scenario?.rootCause ?? '(not in the catalogue)');
+    it(`${id} → ${expected}`, async () => {
+      assert.ok(scenario, `${id} is a catalogue scenario`);
+      ensureCliBuilt();
+      const lab = await startEmbeddedLab({ scenario: id });
+      labs.push(lab);
+      try {
+        const r = await check(lab);
+        assert.ok(r.json, `no JSON from check (exit ${r.code}): ${r.stderr.slice(0, 400)}`);
+        const top = r.json.findings.map((f: { id: string; severity: string }) => `${f.id}/${f.severity}`).join(', ');
+        assert.deepEqual(
+          r.json.steps.map((s: { id: string }) => s.id),
+          ['config', 'resolve', 'discovery', 'ports', 'clock', 'tgt', 'service-ticket', 'http', 'acceptor'],
+        );
+        if (scenario.rootCause === 'healthy') {
+          assert.equal(r.code, 0, `healthy check exits 0; findings: ${top}\n${r.stderr}`);
+          assert.ok(!r.json.findings.some((f: { severity: string }) => f.severity === 'error'), `no error finding; got ${top}`);
+          const http = r.json.steps.find((s: { id: string }) => s.id === 'http');
+          assert.equal(http.status, 'pass');
+          assert.ok(
+            http.facts.some((f: { kind: string; status: string }) => f.kind === 'mutual-auth' && f.status === 'verified'),
+            'mutual authentication proven (AP-REP verified with the session key)',
+          );
+          const resolve = r.json.steps.find((s: { id: string }) => s.id === 'resolve');
+          assert.equal(resolve.status, 'pass', 'the target resolved through the lab DNS');
+        } else {
+          assert.equal(r.code, 1, `exit 1 with error findings; stderr: ${r.stderr.slice(0, 300)}`);
+          assert.equal(r.json.findings[0]?.id, expected, `findings[0] should be ${expected}; got ${top}`);
+          assert.equal(r.json.findings[0]?.severity, 'error');
+        }
+      } finally {
+        await lab.stop();
+      }
+    });
+  }
+});
