@@ -7,6 +7,8 @@ import type { XmlElement, XmlNode } from '../evtx/binxml.js';
 import type { EventFormat, EventRecord } from './model.js';
 
 function text(el: XmlElement): string {
+  const only = el.children.length === 1 ? el.children[0] : undefined;
+  if (typeof only === 'string') return only;
   let s = '';
   for (const c of el.children) s += typeof c === 'string' ? c : text(c);
   return s;
@@ -22,21 +24,18 @@ export function parseEventTime(s: string | undefined): Date | undefined {
   if (!s) return undefined;
   // the common case, as the EVTX reader and Windows write it: 2016-06-29T15:24:34.3460000Z (digits at fixed places)
   if (s.length >= 24 && s.charCodeAt(10) === 84 && s.charCodeAt(19) === 46 && s.charCodeAt(s.length - 1) === 90) {
-    const n = (i: number, w: number) => {
-      let v = 0;
-      for (let k = i; k < i + w; k++) {
-        const c = s.charCodeAt(k) - 48;
-        if (c < 0 || c > 9) return Number.NaN;
-        v = v * 10 + c;
-      }
-      return v;
-    };
-    const [y, mo, d, h, mi, se] = [n(0, 4), n(5, 2), n(8, 2), n(11, 2), n(14, 2), n(17, 2)];
-    const sep = s[4] === '-' && s[7] === '-' && s[13] === ':' && s[16] === ':';
-    if (sep && y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && se < 60) {
-      const t = Date.UTC(y, mo - 1, d, h, mi, se, n(20, 3));
-      if (!Number.isNaN(t) && new Date(t).getUTCDate() === d) return new Date(t);
-    }
+    const y = digits(s, 0, 4);
+    const mo = digits(s, 5, 2);
+    const d = digits(s, 8, 2);
+    const h = digits(s, 11, 2);
+    const mi = digits(s, 14, 2);
+    const se = digits(s, 17, 2);
+    const sep = s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58;
+    // from 1970, and a day that exists in its month (Date.UTC would roll 02-30 over into March)
+    const days =
+      mo === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+    if (sep && y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 && d <= days && h < 24 && mi < 60 && se < 60)
+      return new Date(Date.UTC(y, mo - 1, d, h, mi, se, digits(s, 20, 3)));
   }
   const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$/.exec(s.trim());
   if (!m) {
@@ -48,13 +47,24 @@ export function parseEventTime(s: string | undefined): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
+/** The decimal number at s[i, i+w), or NaN. */
+function digits(s: string, i: number, w: number): number {
+  let v = 0;
+  for (let k = i; k < i + w; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return Number.NaN;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
 export function normalizeEvent(ev: XmlElement, file: string, format: EventFormat, offset?: number): EventRecord {
   const rec: EventRecord = {
     channel: '',
     provider: '',
     eventId: 0,
     data: {},
-    source: { file, format, ...(offset !== undefined ? { offset } : {}) },
+    source: offset !== undefined ? { file, format, offset } : { file, format },
   };
   for (const part of ev.children) {
     if (typeof part === 'string') continue;
