@@ -128,9 +128,16 @@ export function acceptNegotiate(token: Uint8Array, o: AcceptorOptions): AcceptRe
   try {
     part = decodeEncTicketPart(decrypt(key.enctype, key.key, KeyUsage.KDC_REP_TICKET, ap.ticket.encPart.cipher));
   } catch {
-    // Windows answers KRB_AP_ERR_MODIFIED for a ticket its key does not open (MS-KILE §3.4.5.2.1)
-    return reject(KrbErrorCode.KRB_AP_ERR_MODIFIED ?? 41, 'Message stream modified', sname);
+    // KRB_AP_ERR_BAD_INTEGRITY as the catalogue's Apache/MIT acceptor sends it (lab/catalogue.ts keytab-wrong-key);
+    // IIS would say KRB_AP_ERR_MODIFIED (41) for the same fault
+    return reject(KrbErrorCode.KRB_AP_ERR_BAD_INTEGRITY ?? 31, 'Decrypt integrity check failed', sname);
   }
+  // the ticket's times first, then the authenticator's clock, in MIT's order (krb5int_validate_times before the
+  // authenticator skew): a server 10 minutes behind sees a ticket not yet valid (33), as the catalogue's lab does
+  if ((part.starttime ?? part.authtime).getTime() - now.getTime() > MAX_SKEW_MS)
+    return reject(KrbErrorCode.KRB_AP_ERR_TKT_NYV ?? 33, 'Ticket not yet valid', sname);
+  if (part.endtime.getTime() + MAX_SKEW_MS < now.getTime())
+    return reject(KrbErrorCode.KRB_AP_ERR_TKT_EXPIRED ?? 32, 'Ticket expired', sname);
   let auth: Authenticator;
   try {
     auth = decodeAuthenticator(decrypt(ap.authenticator.etype, part.key.keyvalue, KeyUsage.AP_REQ_AUTHENTICATOR, ap.authenticator.cipher));
@@ -141,10 +148,6 @@ export function acceptNegotiate(token: Uint8Array, o: AcceptorOptions): AcceptRe
     return reject(KrbErrorCode.KRB_AP_ERR_BADMATCH ?? 36, "Ticket and authenticator don't match", sname);
   if (Math.abs(auth.ctime.getTime() - now.getTime()) > MAX_SKEW_MS)
     return reject(KrbErrorCode.KRB_AP_ERR_SKEW ?? 37, 'Clock skew too great', sname);
-  if ((part.starttime ?? part.authtime).getTime() - now.getTime() > MAX_SKEW_MS)
-    return reject(KrbErrorCode.KRB_AP_ERR_TKT_NYV ?? 33, 'Ticket not yet valid', sname);
-  if (part.endtime.getTime() + MAX_SKEW_MS < now.getTime())
-    return reject(KrbErrorCode.KRB_AP_ERR_TKT_EXPIRED ?? 32, 'Ticket expired', sname);
   const client = `${nameOf(part.cname)}@${part.crealm}`;
   if (o.replay.check(`${client}|${o.spn}|${auth.ctime.getTime()}|${auth.cusec}`, now.getTime()))
     return reject(KrbErrorCode.KRB_AP_ERR_REPEAT ?? 34, 'Request is a replay', sname);

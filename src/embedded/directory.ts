@@ -25,6 +25,10 @@ export interface Account {
   fullName: string;
   /** userAccountControl-like switches (checked at AS time) */
   disabled?: boolean;
+  /** lockoutTime set (too many bad passwords) */
+  locked?: boolean;
+  /** pwdLastSet older than the maximum password age */
+  passwordExpired?: boolean;
 }
 
 export interface Directory {

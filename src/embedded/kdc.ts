@@ -32,10 +32,13 @@ import {
   KdcOption,
   type KdcReq,
   KdcReqBody,
+  KerbErrorData,
+  KerbErrorDataType,
   type KrbError,
   KrbErrorCode,
   MethodData,
   NameType,
+  NtStatus,
   type PaData,
   PaDataType,
   PaEncTsEnc,
@@ -44,6 +47,7 @@ import {
   TicketFlag,
 } from '../protocol/krb5/index.js';
 import { decodeDer } from '../wire/asn1.js';
+import { ByteWriter } from '../wire/writer.js';
 import { type Account, type AccountKey, type Directory, findAccount, keyOf } from './directory.js';
 import { pacAuthData } from './pac.js';
 
@@ -87,6 +91,20 @@ class KdcFailure extends Error {
 const fail = (code: number, text: string, eData?: Uint8Array): never => {
   throw new KdcFailure(code, text, eData);
 };
+
+/**
+ * MS-KILE §2.2.2 KERB-ERROR-DATA { data-type KERB_ERR_TYPE_EXTENDED (3), data-value KERB_EXT_ERROR } with the
+ * MS-KILE §2.2.1 KERB_EXT_ERROR { status (NTSTATUS, LE), reserved, flags = 1 (status valid) }. edata.ts has the
+ * decoder of that 12-byte struct only; its writer lives here until an encoder joins it there.
+ */
+function ntStatusEData(status: number): Uint8Array {
+  const ext = new ByteWriter(12)
+    .u32le(status >>> 0)
+    .u32le(0)
+    .u32le(1)
+    .finish();
+  return KerbErrorData.encode({ dataType: KerbErrorDataType.KERB_ERR_TYPE_EXTENDED, dataValue: ext });
+}
 
 function seconds(d: Date): { t: Date; usec: number } {
   const ms = d.getTime();
@@ -204,7 +222,19 @@ function asExchange(req: KdcReq, now: Date, o: KdcOptions): KdcAnswer {
   if (!user || user.kind === 'krbtgt') return fail(KrbErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN ?? 6, 'Client not found in Kerberos database');
   const server = b.sname ? findAccount(dir, b.sname.nameString, false) : undefined;
   if (!server || !b.sname) return fail(KrbErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN ?? 7, 'Server not found in Kerberos database');
-  if (user.disabled) return fail(KrbErrorCode.KDC_ERR_CLIENT_REVOKED ?? 18, 'Client account is disabled');
+  // MS-KILE §3.3.5.7.1: account restrictions come with the NTSTATUS in KERB-ERROR-DATA, before pre-authentication
+  if (user.disabled)
+    return fail(
+      KrbErrorCode.KDC_ERR_CLIENT_REVOKED ?? 18,
+      'Clients credentials have been revoked',
+      ntStatusEData(NtStatus.STATUS_ACCOUNT_DISABLED),
+    );
+  if (user.locked)
+    return fail(
+      KrbErrorCode.KDC_ERR_CLIENT_REVOKED ?? 18,
+      'Clients credentials have been revoked',
+      ntStatusEData(NtStatus.STATUS_ACCOUNT_LOCKED_OUT),
+    );
   const replyKey = negotiate(b.etype, user);
   if (!replyKey) return fail(KrbErrorCode.KDC_ERR_ETYPE_NOSUPP ?? 14, 'KDC has no support for encryption type');
   const info = etypeInfo2(b.etype, user);
@@ -228,6 +258,9 @@ function asExchange(req: KdcReq, now: Date, o: KdcOptions): KdcAnswer {
     return fail(KrbErrorCode.KDC_ERR_PREAUTH_FAILED ?? 24, 'Preauthentication failed', methodData());
   }
   if (Math.abs(stamp.getTime() - now.getTime()) > MAX_SKEW_MS) return fail(KrbErrorCode.KRB_AP_ERR_SKEW ?? 37, 'Clock skew too great');
+  // Windows tells an expired password only to a client that proved it knows it
+  if (user.passwordExpired)
+    return fail(KrbErrorCode.KDC_ERR_KEY_EXPIRED ?? 23, 'Password has expired', ntStatusEData(NtStatus.STATUS_PASSWORD_EXPIRED));
 
   const tgsKey = negotiate(b.etype, server);
   if (!tgsKey) return fail(KrbErrorCode.KDC_ERR_ETYPE_NOSUPP ?? 14, 'no session key enctype in common');

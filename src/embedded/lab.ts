@@ -25,11 +25,17 @@ import { startWebServer, type WebServer } from './web.js';
 export const EMBEDDED_SCENARIOS = [
   'healthy',
   'missing-spn',
+  'url-is-ip',
   'wrong-password',
   'unknown-user',
+  'account-disabled',
+  'account-locked',
+  'password-expired',
   'clock-skew-as',
   'clock-skew-web',
+  'clock-skew-web-behind',
   'keytab-stale-kvno',
+  'keytab-wrong-key',
 ] as const;
 export type EmbeddedScenario = (typeof EMBEDDED_SCENARIOS)[number];
 
@@ -117,6 +123,9 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     spns: [],
     rid: 1105,
     fullName: 'John Doe',
+    disabled: scenario === 'account-disabled',
+    locked: scenario === 'account-locked',
+    passwordExpired: scenario === 'password-expired',
   };
   const svc: Account = {
     name: 'svc-web',
@@ -136,11 +145,12 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   };
 
   // The web server's keytab: the current keys, or (stale kvno) the keys of the password before the last reset
+  // (stale kvno), or keys of another password under the current kvno (wrong key: a keytab made with a typo)
   const keytabKeys: ServiceKey[] =
-    scenario === 'keytab-stale-kvno'
+    scenario === 'keytab-stale-kvno' || scenario === 'keytab-wrong-key'
       ? passwordKeys(REALM, 'svc-web', randomPassword(), DEFAULT_ACCOUNT_ENCTYPES).map((k) => ({
           principal: `${spn}@${REALM}`,
-          kvno: svcKvno - 1,
+          kvno: scenario === 'keytab-stale-kvno' ? svcKvno - 1 : svcKvno,
           enctype: k.enctype,
           key: k.key,
         }))
@@ -150,7 +160,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   const wellKnown = root && o.portBase === undefined;
   const port = (well: number, off: number) => (wellKnown ? well : o.portBase !== undefined ? o.portBase + off : 0);
   const kdcClock = scenario === 'clock-skew-as' ? -TEN_MINUTES : 0;
-  const webClock = scenario === 'clock-skew-web' ? TEN_MINUTES : 0;
+  const webClock = scenario === 'clock-skew-web' ? TEN_MINUTES : scenario === 'clock-skew-web-behind' ? -TEN_MINUTES : 0;
 
   let servers: EmbeddedLab['servers'] | undefined;
   let dcAddr = '';
@@ -246,7 +256,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   const userName = scenario === 'unknown-user' ? 'nobody' : 'john';
   const typed = scenario === 'wrong-password' ? 'NotThePassw0rd!' : password;
   writeFileSync(join(dir, 'password'), `${typed}\n`, { mode: 0o600 });
-  const host = scenario === 'missing-spn' ? `nospn.${DOMAIN}` : `iisserver.${DOMAIN}`;
+  const host = scenario === 'missing-spn' ? `nospn.${DOMAIN}` : scenario === 'url-is-ip' ? webAddr : `iisserver.${DOMAIN}`;
   const httpPort = web.port === 80 ? '' : `:${web.port}`;
   let stopped = false;
   return {
