@@ -120,7 +120,9 @@ export function acceptNegotiate(token: Uint8Array, o: AcceptorOptions): AcceptRe
     return reject(KrbErrorCode.KRB_AP_ERR_NOT_US ?? 35, "The ticket isn't for us", sname);
   const forUs = o.keys.filter((k) => k.principal.toLowerCase() === `${o.spn}@${o.realm}`.toLowerCase());
   const sameEtype = forUs.filter((k) => k.enctype === ap.ticket.encPart.etype);
-  if (!sameEtype.length) return reject(KrbErrorCode.KRB_AP_ERR_NOKEY ?? 45, 'Service key not available', sname);
+  // no key of the ticket's enctype: MIT's keytab lookup says KRB_AP_ERR_BADKEYVER (44), as the catalogue's
+  // keytab-missing-enctype shows on the wire; KRB_AP_ERR_NOKEY (45) would name the fault better
+  if (!sameEtype.length) return reject(KrbErrorCode.KRB_AP_ERR_BADKEYVER ?? 44, 'Specified version of key is not available', sname);
   const kvno = ap.ticket.encPart.kvno;
   const key = kvno === undefined ? sameEtype[0] : sameEtype.find((k) => k.kvno === kvno);
   if (!key) return reject(KrbErrorCode.KRB_AP_ERR_BADKEYVER ?? 44, 'Specified version of key is not available', sname);

@@ -181,11 +181,14 @@ export async function startDnsServer(o: { host: string; port: number; zone: read
     await new Promise<void>((r) => udp.close(() => r()));
     throw e;
   }
+  let closed = false;
   return {
     host: o.host,
     port,
     queries,
     async close() {
+      if (closed) return;
+      closed = true;
       for (const s of sockets) s.destroy();
       await Promise.all([new Promise<void>((r) => tcp.close(() => r())), new Promise<void>((r) => udp.close(() => r()))]);
     },

@@ -98,11 +98,14 @@ export async function startKdcServer(o: KdcOptions & { host: string; port: numbe
     await new Promise<void>((r) => tcp.close(() => r()));
     throw e;
   }
+  let closed = false;
   return {
     host: o.host,
     port,
     events,
     async close() {
+      if (closed) return;
+      closed = true;
       for (const s of sockets) s.destroy();
       await Promise.all([new Promise<void>((r) => tcp.close(() => r())), new Promise<void>((r) => udp.close(() => r()))]);
     },

@@ -36,6 +36,12 @@ export const EMBEDDED_SCENARIOS = [
   'clock-skew-web-behind',
   'keytab-stale-kvno',
   'keytab-wrong-key',
+  'keytab-missing-enctype',
+  'cname-alias',
+  'spn-with-port',
+  'ticket-not-for-server',
+  'enctype-unsupported',
+  'kdc-rejected',
 ] as const;
 export type EmbeddedScenario = (typeof EMBEDDED_SCENARIOS)[number];
 
@@ -86,8 +92,8 @@ const TEN_MINUTES = 10 * 60_000;
 
 function randomAddress(): string {
   const b = randomBytes(3);
-  // 127.201.x.y with y even in 2..250 so y+1 stays in the /24
-  return `127.201.${b[1] ?? 0}.${2 + (((b[2] ?? 0) % 124) << 1)}`;
+  // 127.201.x.y with y a multiple of 4 in 4..248 so y+1 and y+2 stay in the /24
+  return `127.201.${b[1] ?? 0}.${4 + ((b[2] ?? 0) % 62) * 4}`;
 }
 
 function nextAddress(a: string): string {
@@ -132,16 +138,37 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     kind: 'service',
     kvno: svcKvno,
     keys: passwordKeys(REALM, 'svc-web', svcPassword, DEFAULT_ACCOUNT_ENCTYPES),
-    spns: [spn],
+    // the port SPN only: a client that leaves the port out (all of them by default) asks for a name nobody has
+    spns: [spn, `HTTP/portsrv.${DOMAIN}:8080`],
     rid: 1106,
     fullName: 'IIS application pool',
+  };
+  // webalias.contoso.com's SPN is on another account: the web server's keytab cannot open tickets for it
+  const alias: Account = {
+    name: 'svc-alias',
+    kind: 'service',
+    kvno: 2,
+    keys: passwordKeys(REALM, 'svc-alias', randomPassword(), DEFAULT_ACCOUNT_ENCTYPES),
+    spns: [`HTTP/webalias.${DOMAIN}`],
+    rid: 1107,
+    fullName: 'another application pool',
+  };
+  // an account with an RC4 key only (msDS-SupportedEncryptionTypes = 0x4): an AES-only client gets no ticket
+  const legacy: Account = {
+    name: 'svc-legacy',
+    kind: 'service',
+    kvno: 2,
+    keys: passwordKeys(REALM, 'svc-legacy', randomPassword(), [23]),
+    spns: [`HTTP/legacy.${DOMAIN}`],
+    rid: 1108,
+    fullName: 'legacy application',
   };
   const krbtgt: Account = { name: 'krbtgt', kind: 'krbtgt', kvno: 2, keys: randomKeys([18, 17]), spns: [], rid: 502, fullName: '' };
   const dirObj: Directory = {
     realm: REALM,
     domainSid: 'S-1-5-21-3623811015-3361044348-30300820',
     netbios: 'CONTOSO',
-    accounts: [krbtgt, user, svc],
+    accounts: [krbtgt, user, svc, alias, legacy],
   };
 
   // The web server's keytab: the current keys, or (stale kvno) the keys of the password before the last reset
@@ -154,7 +181,10 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
           enctype: k.enctype,
           key: k.key,
         }))
-      : svc.keys.map((k) => ({ principal: `${spn}@${REALM}`, kvno: svcKvno, enctype: k.enctype, key: k.key }));
+      : svc.keys
+          // keytab-missing-enctype: exported with aes128 only while tickets come in aes256
+          .filter((k) => scenario !== 'keytab-missing-enctype' || k.enctype === 17)
+          .map((k) => ({ principal: `${spn}@${REALM}`, kvno: svcKvno, enctype: k.enctype, key: k.key }));
 
   const root = process.getuid?.() === 0;
   const wellKnown = root && o.portBase === undefined;
@@ -167,7 +197,10 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   let webAddr = '';
   for (let attempt = 0; attempt < 8 && !servers; attempt++) {
     dcAddr = o.address ?? randomAddress();
+    // ticket-not-for-server: the site webalias.contoso.com has an address of its own (an IIS site binding) on
+    // the same server, whose keytab holds only iisserver's key
     webAddr = nextAddress(dcAddr);
+    if (scenario === 'ticket-not-for-server') webAddr = nextAddress(webAddr);
     const started: { close(): Promise<void> }[] = [];
     try {
       const kdc = await startKdcServer({
@@ -180,7 +213,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
       started.push(kdc);
       const web = await startWebServer({
         host: webAddr,
-        port: port(80, 2),
+        port: scenario === 'spn-with-port' && wellKnown ? 8080 : port(80, 2),
         realm: REALM,
         spn,
         keys: keytabKeys,
@@ -190,12 +223,17 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
       started.push(web);
       const zone: ZoneRecord[] = [
         { name: `dc1.${DOMAIN}`, type: 'A', data: dcAddr },
-        { name: `iisserver.${DOMAIN}`, type: 'A', data: webAddr },
+        { name: `iisserver.${DOMAIN}`, type: 'A', data: nextAddress(dcAddr) },
         { name: `nospn.${DOMAIN}`, type: 'A', data: webAddr },
+        { name: `www.${DOMAIN}`, type: 'CNAME', data: `iisserver.${DOMAIN}` },
+        { name: `portsrv.${DOMAIN}`, type: 'A', data: webAddr },
+        { name: `webalias.${DOMAIN}`, type: 'A', data: nextAddress(nextAddress(dcAddr)) },
+        { name: `legacy.${DOMAIN}`, type: 'A', data: webAddr },
         { name: `_kerberos._udp.${DOMAIN}`, type: 'SRV', data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
         { name: `_kerberos._tcp.${DOMAIN}`, type: 'SRV', data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
         { name: ptrName(dcAddr), type: 'PTR', data: `dc1.${DOMAIN}` },
-        { name: ptrName(webAddr), type: 'PTR', data: `iisserver.${DOMAIN}` },
+        { name: ptrName(nextAddress(dcAddr)), type: 'PTR', data: `iisserver.${DOMAIN}` },
+        { name: ptrName(nextAddress(nextAddress(dcAddr))), type: 'PTR', data: `webalias.${DOMAIN}` },
       ];
       const dns = await startDnsServer({ host: dcAddr, port: port(53, 1), zone });
       started.push(dns);
@@ -211,6 +249,8 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   }
   if (!servers) throw new Error('no free loopback address for the embedded lab');
   const { kdc, dns, web } = servers;
+  // kdc-rejected: the KDC's address answers, its port 88 refuses (ICMP port unreachable, TCP RST)
+  if (scenario === 'kdc-rejected') await kdc.close();
 
   const krb5Conf = join(dir, 'krb5.conf');
   const keytab = join(dir, 'http.keytab');
@@ -226,6 +266,11 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
       '  dns_canonicalize_hostname = false',
       '  rdns = false',
       ...(scenario === 'clock-skew-as' ? ['  kdc_timesync = 0'] : []),
+      ...(scenario === 'enctype-unsupported'
+        ? ['default_tkt_enctypes', 'default_tgs_enctypes', 'permitted_enctypes'].map(
+            (k) => `  ${k} = aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96`,
+          )
+        : []),
       `  default_ccache_name = FILE:${ccache}`,
       '',
       '[realms]',
@@ -256,7 +301,15 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   const userName = scenario === 'unknown-user' ? 'nobody' : 'john';
   const typed = scenario === 'wrong-password' ? 'NotThePassw0rd!' : password;
   writeFileSync(join(dir, 'password'), `${typed}\n`, { mode: 0o600 });
-  const host = scenario === 'missing-spn' ? `nospn.${DOMAIN}` : scenario === 'url-is-ip' ? webAddr : `iisserver.${DOMAIN}`;
+  const HOSTS: Partial<Record<EmbeddedScenario, string>> = {
+    'missing-spn': `nospn.${DOMAIN}`,
+    'url-is-ip': webAddr,
+    'cname-alias': `www.${DOMAIN}`,
+    'spn-with-port': `portsrv.${DOMAIN}`,
+    'ticket-not-for-server': `webalias.${DOMAIN}`,
+    'enctype-unsupported': `legacy.${DOMAIN}`,
+  };
+  const host = HOSTS[scenario] ?? `iisserver.${DOMAIN}`;
   const httpPort = web.port === 80 ? '' : `:${web.port}`;
   let stopped = false;
   return {

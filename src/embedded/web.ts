@@ -71,11 +71,14 @@ export async function startWebServer(o: AcceptorOptions & { host: string; port: 
       resolve((server.address() as { port: number }).port);
     });
   });
+  let closed = false;
   return {
     host: o.host,
     port,
     events,
     async close() {
+      if (closed) return;
+      closed = true;
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
     },
