@@ -73,6 +73,24 @@ class Tallies {
   }
 }
 
+/** The AES enctypes (RFC 3962, RFC 8009); any other ticket enctype is something the weak-enctype rule reports. */
+const AES = new Set([17, 18, 19, 20]);
+
+/**
+ * A ticket issued normally: AES, pre-authenticated. A DC logs millions of these (every 4768/4769 success) and no rule
+ * reads them, so they are not kept: the aggregator would otherwise hold one representative per account × service ×
+ * client seen, which on a busy DC's log is most of them. Everything a rule reads (failures, RC4/DES tickets, TGTs
+ * without pre-authentication) is kept.
+ */
+function routine(f: Fact): boolean {
+  return (
+    f.kind === 'kdc-audit' &&
+    f.code === 0 &&
+    (f.ticketEnctype === undefined || AES.has(f.ticketEnctype)) &&
+    !(f.eventId === 4768 && f.preAuthType === '0')
+  );
+}
+
 export class EventAnalysis {
   readonly byEventId: Record<string, number> = {};
   readonly agg = new FactAggregator();
@@ -91,6 +109,7 @@ export class EventAnalysis {
     if (!matches(r, this.filter)) return false;
     this.matched++;
     for (const f of eventFacts(r)) {
+      if (routine(f)) continue;
       this.tally(f, r);
       this.agg.add(f);
       this.involve(f);
