@@ -83,6 +83,11 @@ export interface EmbeddedLab {
   servers: { kdc: KdcServer; dns: DnsServer; web: WebServer };
   /** the accounts and keys the KDC serves (tests verify PAC signatures with the krbtgt key) */
   directory: Directory;
+  /**
+   * Moves the KDC's and the web server's clocks (milliseconds from the real time). clock-skew-tgs is staged with
+   * it: a TGT obtained first, then both servers 10 minutes behind, as a client whose clock jumped ahead.
+   */
+  setClock(offsets: { kdc?: number; web?: number }): void;
   stop(): Promise<void>;
 }
 
@@ -189,8 +194,10 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   const root = process.getuid?.() === 0;
   const wellKnown = root && o.portBase === undefined;
   const port = (well: number, off: number) => (wellKnown ? well : o.portBase !== undefined ? o.portBase + off : 0);
-  const kdcClock = scenario === 'clock-skew-as' ? -TEN_MINUTES : 0;
-  const webClock = scenario === 'clock-skew-web' ? TEN_MINUTES : scenario === 'clock-skew-web-behind' ? -TEN_MINUTES : 0;
+  const clock = {
+    kdc: scenario === 'clock-skew-as' ? -TEN_MINUTES : 0,
+    web: scenario === 'clock-skew-web' ? TEN_MINUTES : scenario === 'clock-skew-web-behind' ? -TEN_MINUTES : 0,
+  };
 
   let servers: EmbeddedLab['servers'] | undefined;
   let dcAddr = '';
@@ -207,7 +214,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
         host: dcAddr,
         port: port(88, 0),
         dir: dirObj,
-        now: () => new Date(Date.now() + kdcClock),
+        now: () => new Date(Date.now() + clock.kdc),
         udpMax: o.udpMax,
       });
       started.push(kdc);
@@ -217,7 +224,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
         realm: REALM,
         spn,
         keys: keytabKeys,
-        now: () => new Date(Date.now() + webClock),
+        now: () => new Date(Date.now() + clock.web),
         replay: new ReplayCache(),
       });
       started.push(web);
@@ -330,6 +337,10 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     startMs: Math.round(performance.now() - t0),
     servers,
     directory: dirObj,
+    setClock(offsets) {
+      if (offsets.kdc !== undefined) clock.kdc = offsets.kdc;
+      if (offsets.web !== undefined) clock.web = offsets.web;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

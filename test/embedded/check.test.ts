@@ -12,7 +12,7 @@ import { scenarioById } from '../../lab/catalogue.js';
 import { EMBEDDED_SCENARIOS, type EmbeddedLab, startEmbeddedLab } from '../../src/embedded/index.js';
 import { expectedFor } from '../helpers/catalogue-expect.js';
 import { CLI_PATH, ensureCliBuilt } from '../helpers/cli.js';
-import { skipUnlessCi } from '../helpers/prereq.js';
+import { commandMissing, skipUnlessCi } from '../helpers/prereq.js';
 
 interface CheckRun {
   code: number | null;
@@ -22,10 +22,11 @@ interface CheckRun {
   ms: number;
 }
 
-function check(lab: EmbeddedLab): Promise<CheckRun> {
+/** check as a user runs it: with the password on stdin, or (ccache given) with the TGT kinit left there */
+function check(lab: EmbeddedLab, ccache?: string): Promise<CheckRun> {
   const t0 = performance.now();
   const args = [CLI_PATH, 'check', lab.url, '--json', '--timeout', '3000', '--dns-server', lab.dnsServer];
-  args.push('--user', lab.user, '--password-stdin');
+  if (!ccache) args.push('--user', lab.user, '--password-stdin');
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, args, {
       env: {
@@ -33,7 +34,7 @@ function check(lab: EmbeddedLab): Promise<CheckRun> {
         HOME: lab.dir,
         LANG: 'C',
         KRB5_CONFIG: lab.krb5Conf,
-        KRB5CCNAME: `FILE:${join(lab.dir, 'check-cc')}`,
+        KRB5CCNAME: `FILE:${ccache ?? join(lab.dir, 'check-cc')}`,
         KERBSCOPE_CACHE_DIR: join(lab.dir, 'cache'),
       },
     });
@@ -53,7 +54,7 @@ function check(lab: EmbeddedLab): Promise<CheckRun> {
       }
       resolve({ code, stdout, stderr, json, ms: Math.round(performance.now() - t0) });
     });
-    p.stdin.end(`${lab.password}\n`);
+    p.stdin.end(ccache ? '' : `${lab.password}\n`);
   });
 }
 
@@ -67,6 +68,41 @@ describe('kerbscope check × embedded lab', { skip: skipUnlessCi(missing), concu
   const labs: EmbeddedLab[] = [];
   after(async () => {
     for (const l of labs) await l.stop();
+  });
+
+  // clock-skew-tgs as lab/test/check stage it: MIT kinit gets the TGT with good clocks, then the client's clock is
+  // 10 minutes ahead (here: both servers 10 minutes behind) and check uses that ccache without a password
+  const kinitMissing = commandMissing('sh', ['-c', 'command -v kinit']);
+  it('clock-skew-tgs → clock-skew (TGT from MIT kinit first)', {
+    skip: skipUnlessCi(kinitMissing && `MIT kinit: ${kinitMissing}`),
+  }, async () => {
+    const scenario = scenarioById('clock-skew-tgs');
+    assert.ok(scenario);
+    ensureCliBuilt();
+    const lab = await startEmbeddedLab({ scenario: 'healthy' });
+    labs.push(lab);
+    try {
+      const ccache = join(lab.dir, 'kinit-cc');
+      const k = await new Promise<number | null>((resolve, reject) => {
+        const p = spawn('kinit', [lab.user], {
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', KRB5_CONFIG: lab.krb5Conf, KRB5CCNAME: `FILE:${ccache}` },
+        });
+        p.on('error', reject);
+        p.on('close', resolve);
+        p.stdin.end(`${lab.password}\n`);
+      });
+      assert.equal(k, 0, 'kinit with good clocks');
+      lab.setClock({ kdc: -10 * 60_000, web: -10 * 60_000 });
+      const r = await check(lab, ccache);
+      assert.ok(r.json, `no JSON from check (exit ${r.code}): ${r.stderr.slice(0, 400)}`);
+      const top = r.json.findings.map((f: { id: string }) => f.id).join(', ');
+      assert.equal(r.code, 1);
+      assert.equal(r.json.findings[0]?.id, expectedFor('check', 'mit', 'clock-skew-tgs', scenario.rootCause).expected, top);
+      const tgsSkew = lab.servers.kdc.events.find((e) => e.request === 'TGS-REQ' && e.errorCode === 37);
+      assert.ok(tgsSkew, 'TGS-REQ → KRB-ERROR 37 as on the MIT lab');
+    } finally {
+      await lab.stop();
+    }
   });
 
   for (const id of EMBEDDED_SCENARIOS) {
