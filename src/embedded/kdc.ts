@@ -196,8 +196,12 @@ export function handleKdcMessage(bytes: Uint8Array, o: KdcOptions): KdcAnswer {
     const r = req as KdcReq;
     const answer = kind === 'AS-REQ' ? asExchange(r, now, o) : tgsExchange(r, now, o);
     return answer;
-  } catch (e) {
-    if (!(e instanceof KdcFailure)) throw e;
+  } catch (caught) {
+    // anything else that goes wrong with hostile input is still an answer, never a dead KDC
+    const e =
+      caught instanceof KdcFailure
+        ? caught
+        : new KdcFailure(KrbErrorCode.KRB_ERR_GENERIC ?? 60, `cannot process the request: ${String(caught)}`);
     const body = req?.reqBody;
     const cname = kind === 'AS-REQ' ? body?.cname : undefined;
     return {

@@ -50,7 +50,14 @@ export async function startWebServer(o: AcceptorOptions & { host: string; port: 
       res.writeHead(400, { Connection: 'close' }).end();
       return;
     }
-    const r = acceptNegotiate(token, o);
+    let r: ReturnType<typeof acceptNegotiate>;
+    try {
+      r = acceptNegotiate(token, o);
+    } catch (e) {
+      events.push({ authorization: 'negotiate', status: 500, text: String(e) });
+      res.writeHead(500, { Connection: 'close' }).end();
+      return;
+    }
     if (r.status === 'accepted') {
       events.push({ authorization: 'negotiate', status: 200, client: r.client });
       res.writeHead(200, { 'WWW-Authenticate': `Negotiate ${toBase64(r.responseToken)}`, 'Content-Type': 'text/plain' });
