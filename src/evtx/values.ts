@@ -226,10 +226,18 @@ function fileTimeParts(lo: number, hi: number): string {
   const a = hi * 4967296 + lo;
   const secs = hi * 429 + Math.floor(a / 10_000_000) - 11_644_473_600;
   const frac = a % 10_000_000;
-  const d = new Date(secs * 1000);
-  if (Number.isNaN(d.getTime())) return fileTimeText((BigInt(hi) << 32n) | BigInt(lo));
-  return `${d.toISOString().slice(0, 19)}.${String(frac).padStart(7, '0')}Z`;
+  if (secs !== lastSecs) {
+    const d = new Date(secs * 1000);
+    if (Number.isNaN(d.getTime())) return fileTimeText((BigInt(hi) << 32n) | BigInt(lo));
+    lastSecs = secs;
+    lastPrefix = d.toISOString().slice(0, 19);
+  }
+  return `${lastPrefix}.${String(frac).padStart(7, '0')}Z`;
 }
+
+/** The last second rendered: records of a chunk are mostly written within the same few seconds. */
+let lastSecs = Number.NaN;
+let lastPrefix = '';
 
 /** FILETIME → Date (millisecond precision), or undefined when out of range. */
 export function fileTimeDate(ft: bigint): Date | undefined {
