@@ -447,11 +447,12 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   const tgtStep = S('tgt');
   const portsStep = async () => {
     ports.start();
-    const jobs: { host: string; address: string; port: number }[] = [];
+    const jobs: { host: string; address: string; port: number; service?: string }[] = [];
     const kdc = kdcTargets[0];
     if (kdc) {
-      const list = isAd ? [88, 464, 389, 53, 445] : [88, 464];
-      for (const p of list) jobs.push({ host: kdc.host, address: kdc.address, port: p });
+      // the KDC's own port (88 unless --kdc HOST:PORT or krb5.conf says otherwise), then the DC's other services
+      jobs.push({ host: kdc.host, address: kdc.address, port: kdc.port, service: 'kerberos' });
+      for (const p of isAd ? [464, 389, 53, 445] : [464]) jobs.push({ host: kdc.host, address: kdc.address, port: p });
     }
     const taddr = targetAddrs[0];
     if (url && taddr && targetHost)
@@ -469,13 +470,15 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
         address: j.address,
         port: j.port,
         transport: 'tcp',
-        service: SERVICES[j.port],
+        service: j.service ?? SERVICES[j.port],
         outcome: r.outcome,
         detail: r.detail,
         ms: r.ms,
       });
     const bad = results.filter((x) => x.r.outcome !== 'open');
-    const essential = bad.filter((x) => x.j.port === 88 || x.j.port === 389 || (x.j.host === targetHost && x.j.address === taddr));
+    const essential = bad.filter(
+      (x) => x.j.service === 'kerberos' || x.j.port === 389 || (x.j.host === targetHost && x.j.address === taddr),
+    );
     ports.end(essential.length ? 'fail' : bad.length ? 'warn' : 'pass', results.map((x) => `${x.j.port}/tcp ${x.r.outcome}`).join(', '));
   };
 

@@ -32,6 +32,18 @@ export interface DnsResult {
   malformed?: boolean;
 }
 
+/**
+ * A DNS server as given: an IP address (port 53), `IPv4:port`, or `[IPv6]:port`. Anything else is kept as the
+ * address (the socket then reports it).
+ */
+export function dnsServerAddress(server: string): { address: string; port: number } {
+  const v6 = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(server);
+  if (v6) return { address: v6[1] as string, port: v6[2] ? Number(v6[2]) : 53 };
+  const v4 = /^([^:]+):(\d{1,5})$/.exec(server);
+  if (v4 && Number(v4[2]) > 0 && Number(v4[2]) < 65536) return { address: v4[1] as string, port: Number(v4[2]) };
+  return { address: server, port: 53 };
+}
+
 export interface ResolvConf {
   nameservers: string[];
   search: string[];
@@ -140,7 +152,7 @@ function udpQuery(name: string, qtype: string, server: string, timeoutMs: number
   const msg = encodeQuery(id, name, qtype);
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const sock = createSocket(ipVersion(server) === 6 ? 'udp6' : 'udp4');
+    const sock = createSocket(ipVersion(dnsServerAddress(server).address) === 6 ? 'udp6' : 'udp4');
     let done = false;
     /** datagrams from the server that were not the answer (wrong ID: stray, spoofed or garbage) */
     let strays = 0;
@@ -175,7 +187,10 @@ function udpQuery(name: string, qtype: string, server: string, timeoutMs: number
         server,
         outcome: e.code === 'ECONNREFUSED' || e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH' ? 'unreachable' : 'error',
         answers: [],
-        detail: e.code === 'ECONNREFUSED' ? 'ICMP port unreachable (nothing listens on 53)' : `${e.code ?? e.message}`,
+        detail:
+          e.code === 'ECONNREFUSED'
+            ? `ICMP port unreachable (nothing listens on ${dnsServerAddress(server).port})`
+            : `${e.code ?? e.message}`,
         ms: Math.round(performance.now() - t0),
         transport: 'udp',
       }),
@@ -187,7 +202,8 @@ function udpQuery(name: string, qtype: string, server: string, timeoutMs: number
       }
       finish(interpret(name, qtype, server, buf, id, t0, 'udp'));
     });
-    sock.connect(53, server, () => sock.send(msg));
+    const { address, port } = dnsServerAddress(server);
+    sock.connect(port, address, () => sock.send(msg));
   });
 }
 
@@ -252,7 +268,8 @@ function tcpQuery(name: string, qtype: string, server: string, timeoutMs: number
         transport: 'tcp',
       }),
     );
-    sock.connect(53, server, () => sock.write(msg));
+    const { address, port } = dnsServerAddress(server);
+    sock.connect(port, address, () => sock.write(msg));
   });
 }
 

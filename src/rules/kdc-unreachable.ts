@@ -15,7 +15,7 @@ export const kdcUnreachable: Rule = {
   explains: ['no-credentials', 'krb-error', 'dc-not-discoverable', 'ldap-unreachable', 'ntlm-fallback', 'negotiate-not-attempted'],
   evaluate(facts) {
     const contacts = factsOf(facts, 'kdc-contact');
-    const probes = factsOf(facts, 'port-probe').filter((p) => p.port === 88 && p.outcome !== 'open');
+    const probes = factsOf(facts, 'port-probe').filter((p) => (p.service === 'kerberos' || p.port === 88) && p.outcome !== 'open');
     if (!contacts.length || contacts.some((c) => c.outcome === 'answered')) return [];
     const failed = contacts.filter((c) => c.outcome === 'no-answer' || c.outcome === 'refused');
     if (!failed.length) return [];
@@ -34,7 +34,7 @@ export const kdcUnreachable: Rule = {
       id: 'kdc-unreachable',
       severity: 'error',
       step: 'ports',
-      title: `No KDC answered on port 88 (${how}): ${kdcs.join(', ')}`,
+      title: `No KDC answered on port ${[...new Set(failed.map((c) => c.port))].join('/')} (${how}): ${kdcs.join(', ')}`,
       explanation:
         how === 'dropped'
           ? 'Every Kerberos request to the KDC went unanswered: the packets to port 88 are silently DROPPED (no reply, no ICMP, no RST), which is what a firewall with a drop/deny rule does. Clients wait for their timeouts (kinit: "Cannot contact any KDC for realm" after ~18 s; Windows falls back to NTLM or fails slowly). Without a KDC there is no TGT and no service ticket.'

@@ -4,7 +4,7 @@ import type { Rule } from './finding.js';
 import { errorEvidence } from './krb-error-helpers.js';
 
 /** Codes the specific rules handle; everything else is explained from the error table. */
-const HANDLED = new Set([6, 7, 14, 18, 23, 24, 31, 33, 35, 37, 41, 44]);
+const HANDLED = new Set([6, 7, 14, 18, 23, 24, 31, 33, 35, 37, 41, 44, 45]);
 
 /** Any other KRB-ERROR: name, meaning and usual causes from the RFC 4120 / MS-KILE table. */
 export const krbErrorOther: Rule = {

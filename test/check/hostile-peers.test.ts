@@ -91,7 +91,7 @@ describe('check against hostile peers on loopback', () => {
   before(async () => {
     await udp(KDC_IP, 8888, () => GARBAGE[mode] as Uint8Array);
     await tcp(KDC_IP, 8888, () => GARBAGE[mode] as Uint8Array);
-    await udp(DNS_IP, 53, (q) => (mode === 'random' ? (GARBAGE.random as Uint8Array) : dnsLie(q)));
+    await udp(DNS_IP, 5353, (q) => (mode === 'random' ? (GARBAGE.random as Uint8Array) : dnsLie(q)));
     await tcp(WEB_IP, 8080, () => Buffer.from('\x16\x03\x01 this is not HTTP \r\n\r\n'));
   });
   after(() => {
@@ -160,7 +160,7 @@ describe('check against hostile peers on loopback', () => {
       mode = m;
       const t0 = Date.now();
       const r = await runCliJson(
-        ['check', 'http://web.example.test/', '--dns-server', DNS_IP, '--realm', 'EXAMPLE.TEST', '--timeout', '3000'],
+        ['check', 'http://web.example.test/', '--dns-server', `${DNS_IP}:5353`, '--realm', 'EXAMPLE.TEST', '--timeout', '3000'],
         {
           env: { KRB5_CONFIG: '/dev/null', KRB5CCNAME: 'FILE:/nonexistent/ccache' },
         },

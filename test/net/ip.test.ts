@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { dnsServerAddress } from '../../src/net/dns.js';
 import { ipVersion } from '../../src/net/ip.js';
 
 const CASES = [
@@ -62,5 +63,16 @@ describe('ipVersion', () => {
       }),
       { numRuns: 20_000, seed: 42 },
     );
+  });
+});
+
+describe('dnsServerAddress', () => {
+  it('reads IP, IP:port and [IPv6]:port', () => {
+    assert.deepEqual(dnsServerAddress('10.0.0.10'), { address: '10.0.0.10', port: 53 });
+    assert.deepEqual(dnsServerAddress('127.0.0.72:5353'), { address: '127.0.0.72', port: 5353 });
+    assert.deepEqual(dnsServerAddress('[::1]:5353'), { address: '::1', port: 5353 });
+    assert.deepEqual(dnsServerAddress('[fe80::1]'), { address: 'fe80::1', port: 53 });
+    assert.deepEqual(dnsServerAddress('::1'), { address: '::1', port: 53 });
+    assert.deepEqual(dnsServerAddress('10.0.0.10:99999'), { address: '10.0.0.10:99999', port: 53 });
   });
 });

@@ -29,6 +29,7 @@ describe('rulebook', () => {
     assert.deepEqual(ids([krbError(41, 'KRB_AP_ERR_MODIFIED')]), ['keytab-wrong-key']);
     assert.deepEqual(ids([krbError(31, 'KRB_AP_ERR_BAD_INTEGRITY')]), ['keytab-wrong-key']);
     assert.deepEqual(ids([krbError(44, 'KRB_AP_ERR_BADKEYVER')]), ['keytab-stale-kvno']);
+    assert.deepEqual(ids([krbError(45, 'KRB_AP_ERR_NOKEY')]), ['keytab-missing-enctype']);
     assert.deepEqual(ids([krbError(35, 'KRB_AP_ERR_NOT_US')]), ['ticket-not-for-server']);
     assert.deepEqual(ids([krbError(14, 'KDC_ERR_ETYPE_NOSUPP', { from: 'kdc' })]), ['enctype-unsupported']);
     assert.deepEqual(ids([krbError(24, 'KDC_ERR_PREAUTH_FAILED', { from: 'kdc' })]), ['bad-password']);

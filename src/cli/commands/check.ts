@@ -58,7 +58,7 @@ export const checkCommand: Command = {
     ccache: { type: 'string', value: 'FILE', description: 'read credentials from this ccache (default KRB5CCNAME)' },
     realm: { type: 'string', value: 'REALM', description: 'realm (overrides krb5.conf default_realm)' },
     kdc: { type: 'string', value: 'HOST[:PORT]', description: 'KDC to use (overrides krb5.conf and DNS)' },
-    'dns-server': { type: 'string', value: 'IP', description: 'DNS server to ask (overrides resolv.conf)' },
+    'dns-server': { type: 'string', value: 'IP[:PORT]', description: 'DNS server to ask (overrides resolv.conf; [IPv6]:PORT)' },
     client: {
       type: 'string',
       value: 'PROFILE',
