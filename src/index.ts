@@ -8,6 +8,8 @@
 
 export * as capture from './capture/index.js';
 export * as crypto from './crypto/index.js';
+/** startEmbeddedLab(): CONTOSO.COM in one process on loopback, for tests and demos (issue 8). */
+export * as embedded from './embedded/index.js';
 export type { Fact, Where } from './facts/fact.js';
 export * as formats from './formats/index.js';
 export { type Evidence, type EvidenceResult, type ItemView, inspectEvidence } from './inspect/evidence.js';
