@@ -19,6 +19,7 @@ export interface CldapResult {
 export function cldapPing(server: string, dnsDomain: string, timeoutMs: number): Promise<CldapResult> {
   const t0 = performance.now();
   const id = 1 + Math.floor(Math.random() * 0x7ffe);
+  if (!ipVersion(server)) return Promise.resolve({ server, outcome: 'error', detail: `${server} is not an IP address`, ms: 0 });
   return new Promise((resolve) => {
     const sock = createSocket(ipVersion(server) === 6 ? 'udp6' : 'udp4');
     let done = false;

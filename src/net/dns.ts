@@ -275,6 +275,9 @@ function tcpQuery(name: string, qtype: string, server: string, timeoutMs: number
 
 /** One question to one server: UDP, then TCP when the reply is truncated (RFC 7766 §5). */
 export async function dnsQuery(name: string, qtype: string, server: string, timeoutMs: number): Promise<DnsResult> {
+  // a server is an address: never a name the operating system's resolver would look up behind our back
+  if (!ipVersion(dnsServerAddress(server).address))
+    return { name, qtype, server, outcome: 'error', answers: [], detail: `${server} is not an IP address`, ms: 0, transport: 'udp' };
   const r = await udpQuery(name, qtype, server, timeoutMs);
   if (r.truncated) return tcpQuery(name, qtype, server, timeoutMs);
   const { truncated: _t, ...rest } = r;

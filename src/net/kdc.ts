@@ -37,7 +37,25 @@ export interface KdcExchangeResult {
 
 const MAX_REPLY = 1 << 20;
 
+/** Names are resolved by kerbscope's own resolver first: an address that is not an IP literal is never handed to the OS. */
+function notAnAddress(t: KdcTarget, transport: 'udp' | 'tcp'): { attempt: KdcAttempt } | undefined {
+  if (ipVersion(t.address)) return undefined;
+  return {
+    attempt: {
+      kdc: t.host,
+      address: t.address,
+      port: t.port,
+      transport,
+      outcome: 'error',
+      detail: `${t.address} is not an IP address`,
+      ms: 0,
+    },
+  };
+}
+
 function udpOnce(req: Uint8Array, t: KdcTarget, timeoutMs: number): Promise<{ attempt: KdcAttempt; reply?: Uint8Array }> {
+  const bad = notAnAddress(t, 'udp');
+  if (bad) return Promise.resolve(bad);
   const t0 = performance.now();
   return new Promise((resolve) => {
     const sock = createSocket(ipVersion(t.address) === 6 ? 'udp6' : 'udp4');
@@ -64,6 +82,8 @@ function udpOnce(req: Uint8Array, t: KdcTarget, timeoutMs: number): Promise<{ at
 }
 
 function tcpOnce(req: Uint8Array, t: KdcTarget, timeoutMs: number): Promise<{ attempt: KdcAttempt; reply?: Uint8Array }> {
+  const bad = notAnAddress(t, 'tcp');
+  if (bad) return Promise.resolve(bad);
   const t0 = performance.now();
   return new Promise((resolve) => {
     const sock = new Socket();

@@ -3,6 +3,7 @@
  * unreachable that the kernel reports as ECONNREFUSED/EHOSTUNREACH) and dropped (nothing within the timeout).
  */
 import { Socket } from 'node:net';
+import { ipVersion } from './ip.js';
 
 export interface PortProbeResult {
   address: string;
@@ -13,6 +14,8 @@ export interface PortProbeResult {
 }
 
 export function tcpProbe(address: string, port: number, timeoutMs: number): Promise<PortProbeResult> {
+  // kerbscope resolves names itself: anything but an IP literal is refused here rather than resolved by the OS
+  if (!ipVersion(address)) return Promise.resolve({ address, port, outcome: 'error', detail: `${address} is not an IP address`, ms: 0 });
   const t0 = performance.now();
   return new Promise((resolve) => {
     const sock = new Socket();

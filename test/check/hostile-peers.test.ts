@@ -174,3 +174,25 @@ describe('check against hostile peers on loopback', () => {
     });
   }
 });
+
+describe('check never hands a name to the operating system resolver', () => {
+  it('--dns-server with a name is a usage error (exit 2), not a lookup', async () => {
+    const r = await runCliJson(['check', 'http://web.example.test/', '--dns-server', 'dns.example.test', '--timeout', '500']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--dns-server dns\.example\.test: not an IP address/);
+  });
+  it('the network layer refuses a name where an address belongs', async () => {
+    const { dnsQuery } = await import('../../src/net/dns.js');
+    const { tcpProbe } = await import('../../src/net/probe.js');
+    const { cldapPing } = await import('../../src/net/cldap.js');
+    const { kdcExchange } = await import('../../src/net/kdc.js');
+    assert.equal((await dnsQuery('x.test', 'A', 'dns.example.test', 500)).outcome, 'error');
+    assert.equal((await tcpProbe('kdc.example.test', 88, 500)).outcome, 'error');
+    assert.equal((await cldapPing('dc.example.test', 'example.test', 500)).outcome, 'error');
+    const k = await kdcExchange(new Uint8Array(8), [{ host: 'kdc', address: 'kdc.example.test', port: 88 }], {
+      deadline: performance.now() + 500,
+      udpPreferenceLimit: 1465,
+    });
+    assert.ok(k.attempts.length > 0 && k.attempts.every((a) => a.outcome === 'error' && a.ms === 0));
+  });
+});

@@ -1,5 +1,7 @@
 import type { CheckOptions, ClientProfile } from '../../check/model.js';
 import { runCheck } from '../../check/run.js';
+import { dnsServerAddress } from '../../net/dns.js';
+import { ipVersion } from '../../net/ip.js';
 import { renderCheck } from '../../report/check-text.js';
 import { renderJson } from '../../report/json.js';
 import { type Command, EXIT, UsageError } from '../command.js';
@@ -86,6 +88,9 @@ export const checkCommand: Command = {
     const url = positionals[0];
     const spn = values.spn as string | undefined;
     if (!url && !spn) throw new UsageError('give a URL (http://host/...) or --spn SPN');
+    const dnsServer = values['dns-server'] as string | undefined;
+    if (dnsServer !== undefined && !ipVersion(dnsServerAddress(dnsServer).address))
+      throw new UsageError(`--dns-server ${dnsServer}: not an IP address (IP, IP:PORT or [IPv6]:PORT)`);
     if (url) {
       let u: URL;
       try {
