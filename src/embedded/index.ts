@@ -6,4 +6,5 @@ export * from './kdc.js';
 export * from './kdc-server.js';
 export * from './lab.js';
 export * from './loopback.js';
+export * from './titles.js';
 export * from './web.js';

@@ -4,10 +4,10 @@
  * a krb5.conf, the web server's keytab and the user's password in a state folder.
  *
  * Ports: as root (and unless `portBase` is given) the well-known ones, 88, 53 and 80, on fresh 127.x.y.z addresses
- * nothing else uses: `kerbscope check --dns-server` takes an address only (src/net/dns.ts always asks port 53), and
- * a URL without a port is what the catalogue's scenarios use (a port changes the SPN question, `spn-port`).
- * Otherwise free ports (or portBase, +1, +2): the KDC and the web server work the same (krb5.conf names the KDC's
- * port, the URL the web server's), but DNS then answers on a port check cannot be pointed at.
+ * nothing else uses, so the URL carries no port, as in the catalogue's scenarios. Otherwise (no root needed) free
+ * ports, or portBase, +1, +2: krb5.conf names the KDC's port and the SRV records carry it, `dnsServer` is
+ * `address:port` (`kerbscope check --dns-server`), and the URL carries the web server's port. The SPN a client
+ * builds leaves the port out (every client does by default), so it is still HTTP/iisserver.contoso.com.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,7 +73,7 @@ export interface EmbeddedLab {
   spn: string;
   /** `address:port` */
   kdc: string;
-  /** the DNS server's address (check --dns-server) and port */
+  /** the DNS server for `kerbscope check --dns-server`: its address, with `:port` when that is not 53 */
   dnsServer: string;
   hosts: { dc: string; web: string };
   ports: { kdc: number; dns: number; http: number };
@@ -256,6 +256,9 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   }
   if (!servers) throw new Error('no free loopback address for the embedded lab');
   const { kdc, dns, web } = servers;
+  // without the well-known ports the site is not on 8080: the SPN carries the port the site is really on, so the
+  // port form a client could try (check's host:port question) names it, as on the real lab
+  if (!wellKnown) svc.spns = [spn, `HTTP/portsrv.${DOMAIN}:${web.port}`];
   // kdc-rejected: the KDC's address answers, its port 88 refuses (ICMP port unreachable, TCP RST)
   if (scenario === 'kdc-rejected') await kdc.close();
 
@@ -330,7 +333,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     url: `http://${host}${httpPort}/`,
     spn: `HTTP/${host}`,
     kdc: `${dcAddr}:${kdc.port}`,
-    dnsServer: dcAddr,
+    dnsServer: dns.port === 53 ? dcAddr : `${dcAddr}:${dns.port}`,
     hosts: { dc: dcAddr, web: webAddr },
     ports: { kdc: kdc.port, dns: dns.port, http: web.port },
     dir,

@@ -3,7 +3,8 @@ import { checkCommand } from './check.js';
 import { decodeCommand } from './decode.js';
 import { eventsCommand } from './events.js';
 import { keytabCommand } from './keytab.js';
+import { labCommand } from './lab.js';
 import { traceCommand } from './trace.js';
 
 /** Every CLI command, in the order `kerbscope --help` lists them. */
-export const commands: Command[] = [decodeCommand, keytabCommand, traceCommand, eventsCommand, checkCommand];
+export const commands: Command[] = [decodeCommand, keytabCommand, traceCommand, eventsCommand, checkCommand, labCommand];
