@@ -5,6 +5,9 @@
  */
 
 export * as capture from './capture/readers.js';
+/** EVTX (MS-EVEN6) and the event-log exports (wevtutil XML, Get-WinEvent JSON, Event Viewer CSV) → normalised events, facts, ECS. */
+export * as events from './events/browser.js';
+export * as evtx from './evtx/index.js';
 export * as formats from './formats/index.js';
 export * as gss from './protocol/gss/index.js';
 export * as http from './protocol/http/auth-header.js';

@@ -611,7 +611,10 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   else {
     const w = http.where();
     if (anon.status === undefined) {
-      http.facts.push({ kind: 'bad-reply', where: w, peer: `${targetHost}`, protocol: 'http', detail: anon.error ?? 'no HTTP response' });
+      // a refused or unreachable port is the ports step's finding (web-unreachable); an accepted connection that
+      // gives no HTTP response is a bad reply
+      if (!/refused|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL/.test(anon.error ?? ''))
+        http.facts.push({ kind: 'bad-reply', where: w, peer: `${targetHost}`, protocol: 'http', detail: anon.error ?? 'no HTTP response' });
       http.end('fail', `no HTTP response from ${url.host}: ${anon.error}`);
     } else {
       http.facts.push({ kind: 'http-response', where: w, url: url.href, server: anon.address, status: anon.status, challenges: offers });

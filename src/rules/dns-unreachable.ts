@@ -1,3 +1,4 @@
+import { factsOf } from '../facts/fact.js';
 import type { Rule } from './finding.js';
 import { dnsAnswersAtAll, dnsLine, refsOf, unansweredDns } from './net-helpers.js';
 import { ps } from './shell.js';
@@ -23,6 +24,11 @@ export const dnsUnreachable: Rule = {
   evaluate(facts) {
     const bad = unansweredDns(facts);
     if (!bad.facts.length || dnsAnswersAtAll(facts)) return [];
+    // nothing in this run needed DNS: PTR lookups are for information, and SRV records are not needed when the KDCs
+    // are configured (krb5.conf [realms] kdc, --kdc) — those failed lookups are listed by their step, not claimed as
+    // the cause of anything
+    const kdcsConfigured = factsOf(facts, 'krb5-config').some((c) => c.kdcs.length > 0);
+    if (bad.facts.every((f) => f.qtype === 'PTR' || (f.qtype === 'SRV' && kdcsConfigured))) return [];
     const server = bad.servers[0] ?? '<DNS server>';
     return [
       {
