@@ -49,6 +49,8 @@ export interface EmbeddedLabOptions {
   scenario?: EmbeddedScenario;
   /** KDC on portBase, DNS on portBase+1, web on portBase+2 (default: 88/53/80 as root, else free ports) */
   portBase?: number;
+  /** 88/53/80 (needs root) or free ports; default: well-known as root unless portBase is given */
+  wellKnownPorts?: boolean;
   /** state folder (default: a fresh one under the OS temp folder, removed by stop()) */
   dir?: string;
   /** keep the state folder on stop() */
@@ -192,7 +194,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
           .map((k) => ({ principal: `${spn}@${REALM}`, kvno: svcKvno, enctype: k.enctype, key: k.key }));
 
   const root = process.getuid?.() === 0;
-  const wellKnown = root && o.portBase === undefined;
+  const wellKnown = o.portBase === undefined && (o.wellKnownPorts ?? root);
   const port = (well: number, off: number) => (wellKnown ? well : o.portBase !== undefined ? o.portBase + off : 0);
   const clock = {
     kdc: scenario === 'clock-skew-as' ? -TEN_MINUTES : 0,

@@ -61,95 +61,98 @@ function check(lab: EmbeddedLab, ccache?: string): Promise<CheckRun> {
 /** scenarios where the embedded KDC answers as Windows (KERB-ERROR-DATA with the NTSTATUS), not as MIT */
 const WINDOWS_NTSTATUS = new Set(['account-disabled', 'account-locked', 'password-expired']);
 
-// check asks DNS on port 53 only (src/net/dns.ts): the lab binds 127.x.y.z:53 only as root
-const missing = process.getuid?.() === 0 ? undefined : 'kerbscope check --dns-server needs the lab on port 53 (root)';
+// As root the lab takes 88/53/80 (URLs without a port, as in the catalogue); everywhere it can also take free ports
+// (URL with a port, check --dns-server IP:PORT): every scenario runs both ways where both are possible.
+const root = process.getuid?.() === 0;
+const modes = root ? [true, false] : [false];
 
-describe('kerbscope check × embedded lab', { skip: skipUnlessCi(missing), concurrency: false }, () => {
-  const labs: EmbeddedLab[] = [];
-  after(async () => {
-    for (const l of labs) await l.stop();
-  });
+for (const wellKnownPorts of modes)
+  describe(`kerbscope check × embedded lab (${wellKnownPorts ? 'ports 88/53/80' : 'free ports'})`, { concurrency: false }, () => {
+    const labs: EmbeddedLab[] = [];
+    after(async () => {
+      for (const l of labs) await l.stop();
+    });
 
-  // clock-skew-tgs as lab/test/check stage it: MIT kinit gets the TGT with good clocks, then the client's clock is
-  // 10 minutes ahead (here: both servers 10 minutes behind) and check uses that ccache without a password
-  const kinitMissing = commandMissing('sh', ['-c', 'command -v kinit']);
-  it('clock-skew-tgs → clock-skew (TGT from MIT kinit first)', {
-    skip: skipUnlessCi(kinitMissing && `MIT kinit: ${kinitMissing}`),
-  }, async () => {
-    const scenario = scenarioById('clock-skew-tgs');
-    assert.ok(scenario);
-    ensureCliBuilt();
-    const lab = await startEmbeddedLab({ scenario: 'healthy' });
-    labs.push(lab);
-    try {
-      const ccache = join(lab.dir, 'kinit-cc');
-      const k = await new Promise<number | null>((resolve, reject) => {
-        const p = spawn('kinit', [lab.user], {
-          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', KRB5_CONFIG: lab.krb5Conf, KRB5CCNAME: `FILE:${ccache}` },
-        });
-        p.on('error', reject);
-        p.on('close', resolve);
-        p.stdin.end(`${lab.password}\n`);
-      });
-      assert.equal(k, 0, 'kinit with good clocks');
-      lab.setClock({ kdc: -10 * 60_000, web: -10 * 60_000 });
-      const r = await check(lab, ccache);
-      assert.ok(r.json, `no JSON from check (exit ${r.code}): ${r.stderr.slice(0, 400)}`);
-      const top = r.json.findings.map((f: { id: string }) => f.id).join(', ');
-      assert.equal(r.code, 1);
-      assert.equal(r.json.findings[0]?.id, expectedFor('check', 'mit', 'clock-skew-tgs', scenario.rootCause).expected, top);
-      const tgsSkew = lab.servers.kdc.events.find((e) => e.request === 'TGS-REQ' && e.errorCode === 37);
-      assert.ok(tgsSkew, 'TGS-REQ → KRB-ERROR 37 as on the MIT lab');
-    } finally {
-      await lab.stop();
-    }
-  });
-
-  for (const id of EMBEDDED_SCENARIOS) {
-    const scenario = scenarioById(id);
-    const rootCause = scenario?.rootCause ?? '(not in the catalogue)';
-    const expected = WINDOWS_NTSTATUS.has(id) ? rootCause : expectedFor('check', 'mit', id, rootCause).expected;
-    it(`${id} → ${expected}`, async () => {
-      assert.ok(scenario, `${id} is a catalogue scenario`);
+    // clock-skew-tgs as lab/test/check stage it: MIT kinit gets the TGT with good clocks, then the client's clock is
+    // 10 minutes ahead (here: both servers 10 minutes behind) and check uses that ccache without a password
+    const kinitMissing = commandMissing('sh', ['-c', 'command -v kinit']);
+    it('clock-skew-tgs → clock-skew (TGT from MIT kinit first)', {
+      skip: skipUnlessCi(kinitMissing && `MIT kinit: ${kinitMissing}`),
+    }, async () => {
+      const scenario = scenarioById('clock-skew-tgs');
+      assert.ok(scenario);
       ensureCliBuilt();
-      const lab = await startEmbeddedLab({ scenario: id });
+      const lab = await startEmbeddedLab({ scenario: 'healthy', wellKnownPorts });
       labs.push(lab);
       try {
-        const r = await check(lab);
+        const ccache = join(lab.dir, 'kinit-cc');
+        const k = await new Promise<number | null>((resolve, reject) => {
+          const p = spawn('kinit', [lab.user], {
+            env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', KRB5_CONFIG: lab.krb5Conf, KRB5CCNAME: `FILE:${ccache}` },
+          });
+          p.on('error', reject);
+          p.on('close', resolve);
+          p.stdin.end(`${lab.password}\n`);
+        });
+        assert.equal(k, 0, 'kinit with good clocks');
+        lab.setClock({ kdc: -10 * 60_000, web: -10 * 60_000 });
+        const r = await check(lab, ccache);
         assert.ok(r.json, `no JSON from check (exit ${r.code}): ${r.stderr.slice(0, 400)}`);
-        const top = r.json.findings.map((f: { id: string; severity: string }) => `${f.id}/${f.severity}`).join(', ');
-        assert.deepEqual(
-          r.json.steps.map((s: { id: string }) => s.id),
-          ['config', 'resolve', 'discovery', 'ports', 'clock', 'tgt', 'service-ticket', 'http', 'acceptor'],
-        );
-        if (scenario.rootCause === 'healthy') {
-          assert.equal(r.code, 0, `healthy check exits 0; findings: ${top}\n${r.stderr}`);
-          assert.ok(!r.json.findings.some((f: { severity: string }) => f.severity === 'error'), `no error finding; got ${top}`);
-          const http = r.json.steps.find((s: { id: string }) => s.id === 'http');
-          assert.equal(http.status, 'pass');
-          assert.ok(
-            http.facts.some((f: { kind: string; status: string }) => f.kind === 'mutual-auth' && f.status === 'verified'),
-            'mutual authentication proven (AP-REP verified with the session key)',
-          );
-          const resolve = r.json.steps.find((s: { id: string }) => s.id === 'resolve');
-          assert.equal(resolve.status, 'pass', 'the target resolved through the lab DNS');
-        } else {
-          assert.equal(r.code, 1, `exit 1 with error findings; stderr: ${r.stderr.slice(0, 300)}`);
-          assert.equal(r.json.findings[0]?.id, expected, `findings[0] should be ${expected}; got ${top}`);
-          assert.equal(r.json.findings[0]?.severity, 'error');
-        }
-        // the same error codes on the wire as the catalogue's MIT backend shows (its tshark filters)
-        const impl = scenario.backends.mit;
-        const codes = (impl?.wire ?? []).flatMap((w) => [...w.matchAll(/kerberos\.error_code == (\d+)/g)].map((m) => Number(m[1])));
-        const seen = new Set([
-          ...lab.servers.kdc.events.flatMap((e) => (e.errorCode !== undefined && e.errorCode !== 25 ? [e.errorCode] : [])),
-          ...lab.servers.web.events.flatMap((e) => (e.errorCode !== undefined ? [e.errorCode] : [])),
-        ]);
-        if (scenario.rootCause === 'healthy') assert.deepEqual([...seen], [], 'no KRB-ERROR besides PREAUTH_REQUIRED');
-        for (const c of codes) assert.ok(seen.has(c), `KRB-ERROR ${c} on the wire as on the MIT lab; saw ${[...seen].join(', ')}`);
+        const top = r.json.findings.map((f: { id: string }) => f.id).join(', ');
+        assert.equal(r.code, 1);
+        assert.equal(r.json.findings[0]?.id, expectedFor('check', 'mit', 'clock-skew-tgs', scenario.rootCause).expected, top);
+        const tgsSkew = lab.servers.kdc.events.find((e) => e.request === 'TGS-REQ' && e.errorCode === 37);
+        assert.ok(tgsSkew, 'TGS-REQ → KRB-ERROR 37 as on the MIT lab');
       } finally {
         await lab.stop();
       }
     });
-  }
-});
+
+    for (const id of EMBEDDED_SCENARIOS) {
+      const scenario = scenarioById(id);
+      const rootCause = scenario?.rootCause ?? '(not in the catalogue)';
+      const expected = WINDOWS_NTSTATUS.has(id) ? rootCause : expectedFor('check', 'mit', id, rootCause).expected;
+      it(`${id} → ${expected}`, async () => {
+        assert.ok(scenario, `${id} is a catalogue scenario`);
+        ensureCliBuilt();
+        const lab = await startEmbeddedLab({ scenario: id, wellKnownPorts });
+        labs.push(lab);
+        try {
+          const r = await check(lab);
+          assert.ok(r.json, `no JSON from check (exit ${r.code}): ${r.stderr.slice(0, 400)}`);
+          const top = r.json.findings.map((f: { id: string; severity: string }) => `${f.id}/${f.severity}`).join(', ');
+          assert.deepEqual(
+            r.json.steps.map((s: { id: string }) => s.id),
+            ['config', 'resolve', 'discovery', 'ports', 'clock', 'tgt', 'service-ticket', 'http', 'acceptor'],
+          );
+          if (scenario.rootCause === 'healthy') {
+            assert.equal(r.code, 0, `healthy check exits 0; findings: ${top}\n${r.stderr}`);
+            assert.ok(!r.json.findings.some((f: { severity: string }) => f.severity === 'error'), `no error finding; got ${top}`);
+            const http = r.json.steps.find((s: { id: string }) => s.id === 'http');
+            assert.equal(http.status, 'pass');
+            assert.ok(
+              http.facts.some((f: { kind: string; status: string }) => f.kind === 'mutual-auth' && f.status === 'verified'),
+              'mutual authentication proven (AP-REP verified with the session key)',
+            );
+            const resolve = r.json.steps.find((s: { id: string }) => s.id === 'resolve');
+            assert.equal(resolve.status, 'pass', 'the target resolved through the lab DNS');
+          } else {
+            assert.equal(r.code, 1, `exit 1 with error findings; stderr: ${r.stderr.slice(0, 300)}`);
+            assert.equal(r.json.findings[0]?.id, expected, `findings[0] should be ${expected}; got ${top}`);
+            assert.equal(r.json.findings[0]?.severity, 'error');
+          }
+          // the same error codes on the wire as the catalogue's MIT backend shows (its tshark filters)
+          const impl = scenario.backends.mit;
+          const codes = (impl?.wire ?? []).flatMap((w) => [...w.matchAll(/kerberos\.error_code == (\d+)/g)].map((m) => Number(m[1])));
+          const seen = new Set([
+            ...lab.servers.kdc.events.flatMap((e) => (e.errorCode !== undefined && e.errorCode !== 25 ? [e.errorCode] : [])),
+            ...lab.servers.web.events.flatMap((e) => (e.errorCode !== undefined ? [e.errorCode] : [])),
+          ]);
+          if (scenario.rootCause === 'healthy') assert.deepEqual([...seen], [], 'no KRB-ERROR besides PREAUTH_REQUIRED');
+          for (const c of codes) assert.ok(seen.has(c), `KRB-ERROR ${c} on the wire as on the MIT lab; saw ${[...seen].join(', ')}`);
+        } finally {
+          await lab.stop();
+        }
+      });
+    }
+  });
