@@ -158,6 +158,16 @@ for (const u of users) {
       assert.equal(parse(r).findings[0]?.id, 'spn-missing');
     });
 
+    it('--port-base N: KDC on N, DNS on N+1, the site on N+2 (in the URL); still healthy', async () => {
+      const base = 20_000 + Math.floor(Math.random() * 20_000);
+      const r = await finish(start(['lab', '--scenario', 'healthy', '--check', '--json', '--port-base', String(base)], u));
+      assert.equal(r.code, 0, r.stderr);
+      const j = parse(r);
+      assert.equal(new URL(j.target).port, String(base + 2));
+      const facts = j.steps.flatMap((s: any) => s.facts);
+      assert.equal(facts.find((f: any) => f.kind === 'mutual-auth')?.status, 'verified');
+    });
+
     it('--scenario missing-spn --check (text): the report names spn-missing', async () => {
       const r = await finish(start(['lab', '--scenario', 'missing-spn', '--check'], u));
       assert.equal(r.code, 1, r.stderr);

@@ -37,8 +37,7 @@ function readyText(lab: EmbeddedLab, showSecrets: boolean, keep: boolean): strin
     `  keytab      ${lab.keytab} (the web server's)`,
     '',
     'kerbscope:',
-    `  kerbscope check ${sh(lab.url)} --dns-server ${lab.dnsServer} --user ${lab.user} --password-stdin < ${sh(pwFile)}`,
-    `    (with KRB5_CONFIG=${sh(lab.krb5Conf)} in the environment)`,
+    `  KRB5_CONFIG=${sh(lab.krb5Conf)} kerbscope check ${sh(lab.url)} --dns-server ${lab.dnsServer} --user ${lab.user} --password-stdin < ${sh(pwFile)}`,
     'MIT tools:',
     `  export ${env}`,
     `  kinit ${lab.user} < ${sh(pwFile)} && klist && kvno ${sh(lab.spn)}`,
@@ -136,8 +135,12 @@ export const labCommand: Command = {
     });
     // a --dir folder is the user's: stop() leaves it in place (a temp folder of our own goes unless --keep)
     try {
-      if (values.check) return await checkAgainst(lab, Boolean(values.json), Boolean(values.verbose), timeoutMs, io);
       const stopping = untilSignal();
+      if (values.check) {
+        // Ctrl-C during the check still stops the servers and removes the state folder (exit 2: no verdict)
+        const interrupted = stopping.then(() => EXIT.UNUSABLE);
+        return await Promise.race([checkAgainst(lab, Boolean(values.json), Boolean(values.verbose), timeoutMs, io), interrupted]);
+      }
       if (values.json) {
         const { realm, krb5Conf, user, password, url, spn, kdc, ports, dnsServer } = lab;
         io.out(JSON.stringify({ realm, krb5Conf, user, password, url, spn, kdc, ports, dnsServer }));
