@@ -8,6 +8,7 @@
  * ports, or portBase, +1, +2: krb5.conf names the KDC's port and the SRV records carry it, `dnsServer` is
  * `address:port` (`kerbscope check --dns-server`), and the URL carries the web server's port. The SPN a client
  * builds leaves the port out (every client does by default), so it is still HTTP/iisserver.contoso.com.
+ * Where loopback has 127.0.0.1 only (macOS), every host shares it, on free ports (`singleAddress`).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,11 @@ export interface EmbeddedLabOptions {
   scenario?: EmbeddedScenario;
   /** KDC on portBase, DNS on portBase+1, web on portBase+2 (default: 88/53/80 as root, else free ports) */
   portBase?: number;
+  /**
+   * every host on 127.0.0.1 (free ports): for a loopback that has no other address (macOS). Chosen by itself when
+   * a 127.201.x.y address cannot be bound (EADDRNOTAVAIL).
+   */
+  singleAddress?: boolean;
   /** 88/53/80 (needs root) or free ports; default: well-known as root unless portBase is given */
   wellKnownPorts?: boolean;
   /** state folder (default: a fresh one under the OS temp folder, removed by stop()) */
@@ -194,7 +200,9 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
           .map((k) => ({ principal: `${spn}@${REALM}`, kvno: svcKvno, enctype: k.enctype, key: k.key }));
 
   const root = process.getuid?.() === 0;
-  const wellKnown = o.portBase === undefined && (o.wellKnownPorts ?? root);
+  let single = o.singleAddress === true;
+  // on the one address 127.0.0.1 the well-known ports may be the system's own (macOS runs a KDC on 88)
+  let wellKnown = o.portBase === undefined && !single && (o.wellKnownPorts ?? root);
   const port = (well: number, off: number) => (wellKnown ? well : o.portBase !== undefined ? o.portBase + off : 0);
   const clock = {
     kdc: scenario === 'clock-skew-as' ? -TEN_MINUTES : 0,
@@ -205,11 +213,12 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   let dcAddr = '';
   let webAddr = '';
   for (let attempt = 0; attempt < 8 && !servers; attempt++) {
-    dcAddr = o.address ?? randomAddress();
+    dcAddr = single ? '127.0.0.1' : (o.address ?? randomAddress());
+    /** the DC's address, the one after it (iisserver), and the one after that (webalias) */
+    const nth = (n: 0 | 1 | 2) => (single || n === 0 ? dcAddr : n === 1 ? nextAddress(dcAddr) : nextAddress(nextAddress(dcAddr)));
     // ticket-not-for-server: the site webalias.contoso.com has an address of its own (an IIS site binding) on
     // the same server, whose keytab holds only iisserver's key
-    webAddr = nextAddress(dcAddr);
-    if (scenario === 'ticket-not-for-server') webAddr = nextAddress(webAddr);
+    webAddr = nth(scenario === 'ticket-not-for-server' ? 2 : 1);
     const started: { close(): Promise<void> }[] = [];
     try {
       const kdc = await startKdcServer({
@@ -232,17 +241,29 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
       started.push(web);
       const zone: ZoneRecord[] = [
         { name: `dc1.${DOMAIN}`, type: 'A', data: dcAddr },
-        { name: `iisserver.${DOMAIN}`, type: 'A', data: nextAddress(dcAddr) },
+        { name: `iisserver.${DOMAIN}`, type: 'A', data: nth(1) },
         { name: `nospn.${DOMAIN}`, type: 'A', data: webAddr },
         { name: `www.${DOMAIN}`, type: 'CNAME', data: `iisserver.${DOMAIN}` },
         { name: `portsrv.${DOMAIN}`, type: 'A', data: webAddr },
-        { name: `webalias.${DOMAIN}`, type: 'A', data: nextAddress(nextAddress(dcAddr)) },
+        { name: `webalias.${DOMAIN}`, type: 'A', data: nth(2) },
         { name: `legacy.${DOMAIN}`, type: 'A', data: webAddr },
         { name: `_kerberos._udp.${DOMAIN}`, type: 'SRV', data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
         { name: `_kerberos._tcp.${DOMAIN}`, type: 'SRV', data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
-        { name: ptrName(dcAddr), type: 'PTR', data: `dc1.${DOMAIN}` },
-        { name: ptrName(nextAddress(dcAddr)), type: 'PTR', data: `iisserver.${DOMAIN}` },
-        { name: ptrName(nextAddress(nextAddress(dcAddr))), type: 'PTR', data: `webalias.${DOMAIN}` },
+        // one address, one name: 127.0.0.1 is the site's when everything shares it (webalias when the site is
+        // webalias: a PTR naming iisserver would make iisserver's the A record the site should have, dns-a-wrong)
+        ...(single
+          ? [
+              {
+                name: ptrName(dcAddr),
+                type: 'PTR' as const,
+                data: `${scenario === 'ticket-not-for-server' ? 'webalias' : 'iisserver'}.${DOMAIN}`,
+              },
+            ]
+          : [
+              { name: ptrName(dcAddr), type: 'PTR' as const, data: `dc1.${DOMAIN}` },
+              { name: ptrName(nth(1)), type: 'PTR' as const, data: `iisserver.${DOMAIN}` },
+              { name: ptrName(nth(2)), type: 'PTR' as const, data: `webalias.${DOMAIN}` },
+            ]),
       ];
       const dns = await startDnsServer({ host: dcAddr, port: port(53, 1), zone });
       started.push(dns);
@@ -250,6 +271,11 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     } catch (e) {
       for (const s of started.reverse()) await s.close();
       const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRNOTAVAIL' && !o.address && !single) {
+        single = true;
+        wellKnown = false;
+        continue;
+      }
       if (o.address || (code !== 'EADDRINUSE' && code !== 'EADDRNOTAVAIL')) {
         if (ownDir) rmSync(dir, { recursive: true, force: true });
         throw e;

@@ -64,10 +64,15 @@ const WINDOWS_NTSTATUS = new Set(['account-disabled', 'account-locked', 'passwor
 // As root the lab takes 88/53/80 (URLs without a port, as in the catalogue); everywhere it can also take free ports
 // (URL with a port, check --dns-server IP:PORT): every scenario runs both ways where both are possible.
 const root = process.getuid?.() === 0;
-const modes = root ? [true, false] : [false];
+// and with every host on 127.0.0.1 (free ports), as on a macOS loopback
+const modes: { label: string; opts: { wellKnownPorts?: boolean; singleAddress?: boolean } }[] = [
+  ...(root ? [{ label: 'ports 88/53/80', opts: { wellKnownPorts: true } }] : []),
+  { label: 'free ports', opts: { wellKnownPorts: false } },
+  { label: 'one address 127.0.0.1, free ports', opts: { singleAddress: true } },
+];
 
-for (const wellKnownPorts of modes)
-  describe(`kerbscope check × embedded lab (${wellKnownPorts ? 'ports 88/53/80' : 'free ports'})`, { concurrency: false }, () => {
+for (const { label, opts } of modes)
+  describe(`kerbscope check × embedded lab (${label})`, { concurrency: false }, () => {
     const labs: EmbeddedLab[] = [];
     after(async () => {
       for (const l of labs) await l.stop();
@@ -82,7 +87,7 @@ for (const wellKnownPorts of modes)
       const scenario = scenarioById('clock-skew-tgs');
       assert.ok(scenario);
       ensureCliBuilt();
-      const lab = await startEmbeddedLab({ scenario: 'healthy', wellKnownPorts });
+      const lab = await startEmbeddedLab({ scenario: 'healthy', ...opts });
       labs.push(lab);
       try {
         const ccache = join(lab.dir, 'kinit-cc');
@@ -115,7 +120,7 @@ for (const wellKnownPorts of modes)
       it(`${id} → ${expected}`, async () => {
         assert.ok(scenario, `${id} is a catalogue scenario`);
         ensureCliBuilt();
-        const lab = await startEmbeddedLab({ scenario: id, wellKnownPorts });
+        const lab = await startEmbeddedLab({ scenario: id, ...opts });
         labs.push(lab);
         try {
           const r = await check(lab);
