@@ -102,7 +102,7 @@ export const labCommand: Command = {
     json: { type: 'boolean', description: "--check: check's JSON; otherwise one JSON line when ready" },
     'port-base': { type: 'string', value: 'N', description: 'KDC on N, DNS on N+1, web on N+2 (default: free ports; 88/53/80 as root)' },
     keep: { type: 'boolean', description: 'keep the state folder (krb5.conf, keytab, password) on exit' },
-    dir: { type: 'string', value: 'DIR', description: 'state folder (default: a fresh one in the temp folder)' },
+    dir: { type: 'string', value: 'DIR', description: 'state folder, left in place (default: a fresh temp folder, removed on exit)' },
     timeout: { type: 'string', value: 'MS', description: '--check: per step and overall time limit in ms (default 5000)' },
     verbose: { type: 'boolean', description: '--check: list every fact each step observed' },
     'show-secrets': { type: 'boolean', description: "print the lab user's password in the text output" },
