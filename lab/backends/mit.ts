@@ -102,7 +102,8 @@ export async function mitKdcUp(dir: string, net: LabNet, janitor: Janitor): Prom
     `addprinc -pw ${MIT_PASSWORD} -allow_tix ${MIT_USERS.disabled}`,
     'addpol -maxfailure 3 -failurecountinterval 0 -lockoutduration 10min lockout',
     `addprinc -pw ${MIT_PASSWORD} -policy lockout ${MIT_USERS.locked}`,
-    `addprinc -pw ${MIT_PASSWORD} -pwexpire now ${MIT_USERS.expired}`,
+    // expired a day ago: "now" raced a kinit run in the same second ("will expire in less than one hour")
+    `addprinc -pw ${MIT_PASSWORD} -pwexpire yesterday ${MIT_USERS.expired}`,
     ...SERVICES.map((s) => `addprinc -randkey ${s}`),
     // an account with only an RC4 key: an AES-only client finds no common enctype (KDC_ERR_ETYPE_NOSUPP)
     'addprinc -randkey -e arcfour-hmac:normal HTTP/legacy.contoso.com',

@@ -17,7 +17,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { QTYPE } from '../net/dns-message.js';
 import { ByteReader } from '../wire/reader.js';
 import { ByteWriter } from '../wire/writer.js';
-import { assertLoopback } from './loopback.js';
+import { assertLoopback, bindUdp, closeAll, listenTcp } from './loopback.js';
 
 export interface ZoneRecord {
   name: string;
@@ -162,23 +162,11 @@ export async function startDnsServer(o: { host: string; port: number; zone: read
       }
     });
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    udp.once('error', reject);
-    udp.bind(o.port, o.host, () => {
-      udp.off('error', reject);
-      resolve(udp.address().port);
-    });
-  });
+  const port = await bindUdp(udp, o.port, o.host);
   try {
-    await new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen(port, o.host, () => {
-        tcp.off('error', reject);
-        resolve();
-      });
-    });
+    await listenTcp(tcp, port, o.host);
   } catch (e) {
-    await new Promise<void>((r) => udp.close(() => r()));
+    await closeAll([], udp);
     throw e;
   }
   let closed = false;
@@ -189,8 +177,7 @@ export async function startDnsServer(o: { host: string; port: number; zone: read
     async close() {
       if (closed) return;
       closed = true;
-      for (const s of sockets) s.destroy();
-      await Promise.all([new Promise<void>((r) => tcp.close(() => r())), new Promise<void>((r) => udp.close(() => r()))]);
+      await closeAll(sockets, tcp, udp);
     },
   };
 }

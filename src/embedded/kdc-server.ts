@@ -8,7 +8,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { decodeAsReq, decodeTgsReq, KrbErrorCode, writeTcpRecord } from '../protocol/krb5/index.js';
 import { handleKdcMessage, type KdcEvent, type KdcOptions, krbError } from './kdc.js';
-import { assertLoopback } from './loopback.js';
+import { assertLoopback, bindUdp, closeAll, listenTcp } from './loopback.js';
 
 /** Windows' default MaxDatagramReplySize (MS-KILE §3.3.5 / KB 244474). */
 export const DEFAULT_UDP_MAX = 1465;
@@ -79,23 +79,11 @@ export async function startKdcServer(o: KdcOptions & { host: string; port: numbe
     } else events.push({ ...a.event, transport: 'udp' });
     udp.send(out, rinfo.port, rinfo.address);
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(o.port, o.host, () => {
-      tcp.off('error', reject);
-      resolve((tcp.address() as { port: number }).port);
-    });
-  });
+  const port = await listenTcp(tcp, o.port, o.host);
   try {
-    await new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind(port, o.host, () => {
-        udp.off('error', reject);
-        resolve();
-      });
-    });
+    await bindUdp(udp, port, o.host);
   } catch (e) {
-    await new Promise<void>((r) => tcp.close(() => r()));
+    await closeAll([], tcp);
     throw e;
   }
   let closed = false;
@@ -106,8 +94,7 @@ export async function startKdcServer(o: KdcOptions & { host: string; port: numbe
     async close() {
       if (closed) return;
       closed = true;
-      for (const s of sockets) s.destroy();
-      await Promise.all([new Promise<void>((r) => tcp.close(() => r())), new Promise<void>((r) => udp.close(() => r()))]);
+      await closeAll(sockets, tcp, udp);
     },
   };
 }

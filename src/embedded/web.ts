@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { fromBase64, toBase64 } from '../wire/encoding.js';
 import { type AcceptorOptions, acceptNegotiate } from './acceptor.js';
-import { assertLoopback } from './loopback.js';
+import { assertLoopback, closeAll, listenTcp } from './loopback.js';
 
 export interface WebEvent {
   authorization: 'none' | 'negotiate' | 'other';
@@ -71,13 +71,7 @@ export async function startWebServer(o: AcceptorOptions & { host: string; port: 
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => {
-      server.off('error', reject);
-      resolve((server.address() as { port: number }).port);
-    });
-  });
+  const port = await listenTcp(server, o.port, o.host);
   let closed = false;
   return {
     host: o.host,
@@ -86,8 +80,7 @@ export async function startWebServer(o: AcceptorOptions & { host: string; port: 
     async close() {
       if (closed) return;
       closed = true;
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
+      await closeAll(sockets, server);
     },
   };
 }
