@@ -3,8 +3,10 @@ import { runCheck } from '../../check/run.js';
 import { dnsServerAddress } from '../../net/dns.js';
 import { ipVersion } from '../../net/ip.js';
 import { renderCheck } from '../../report/check-text.js';
+import { renderCheckHtml } from '../../report/html/check.js';
 import { renderJson } from '../../report/json.js';
 import { type Command, EXIT, UsageError } from '../command.js';
+import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from './decode.js';
 
 const CLIENTS: ClientProfile[] = ['mit', 'windows', 'chrome', 'firefox'];
 
@@ -51,6 +53,7 @@ export const checkCommand: Command = {
     'kerbscope check https://app.contoso.com/ --client windows --cbt   # the SPN Edge/IE would ask for; Extended Protection',
     'kerbscope check --spn HTTP/iisserver.contoso.com -k john.keytab --user john --json',
     'kerbscope check http://web/ --kdc dc1.contoso.com --dns-server 10.0.0.10 --timeout 3000 --keytab http.keytab',
+    'kerbscope check http://iisserver.contoso.com/ --html check.html   # also the flow drawn, the failing step in red',
   ],
   options: {
     spn: { type: 'string', value: 'SPN', description: 'ask for this SPN instead of the one the client profile builds' },
@@ -82,12 +85,14 @@ export const checkCommand: Command = {
     json: { type: 'boolean', description: 'machine-readable output (schema in README)' },
     verbose: { type: 'boolean', description: 'list every fact each step observed (secrets masked)' },
     'show-secrets': { type: 'boolean', description: 'accepted for symmetry; check prints no secret in any case' },
+    html: HTML_OPTION,
   },
   async run(values, positionals, io) {
     if (positionals.length > 1) throw new UsageError('one URL at a time');
     const url = positionals[0];
     const spn = values.spn as string | undefined;
     if (!url && !spn) throw new UsageError('give a URL (http://host/...) or --spn SPN');
+    const htmlFile = checkHtmlTarget(values.html);
     const dnsServer = values['dns-server'] as string | undefined;
     if (dnsServer !== undefined && !ipVersion(dnsServerAddress(dnsServer).address))
       throw new UsageError(`--dns-server ${dnsServer}: not an IP address (IP, IP:PORT or [IPv6]:PORT)`);
@@ -134,6 +139,7 @@ export const checkCommand: Command = {
     const result = await runCheck(opts);
     if (values.json) io.out(renderJson(result));
     else io.out(renderCheck(result, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, verbose: Boolean(values.verbose) }));
+    if (htmlFile && !writeHtmlReport('check', htmlFile, renderCheckHtml(result), io)) return EXIT.UNUSABLE;
     return result.findings.some((f) => f.severity === 'error') ? EXIT.PROBLEMS : EXIT.OK;
   },
 };

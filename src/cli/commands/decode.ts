@@ -1,12 +1,52 @@
+import { statSync, writeFileSync } from 'node:fs';
 import { inspectEvidence } from '../../inspect/evidence.js';
 import { KeySet } from '../../inspect/keys.js';
 import { renderItem } from '../../report/decode-text.js';
 import { escapeText } from '../../report/escape.js';
 import { renderFindings } from '../../report/findings-text.js';
+import { renderDecodeHtml } from '../../report/html/decode.js';
 import { renderJson } from '../../report/json.js';
 import { evaluate } from '../../rules/index.js';
-import { type Command, EXIT, UsageError } from '../command.js';
+import { type Command, EXIT, type Io, UsageError } from '../command.js';
 import { gatherEvidence, loadKeytabs } from '../input.js';
+
+/** The --html option, the same on check, trace, events and decode. */
+export const HTML_OPTION = {
+  type: 'string',
+  value: 'FILE',
+  description: 'also write a self-contained HTML report (flow diagram, findings, details; loads nothing) to FILE',
+} as const;
+
+/** --html FILE must not name a folder: refused before any work is done (exit 2). */
+export function checkHtmlTarget(file: unknown): string | undefined {
+  if (file === undefined) return undefined;
+  if (typeof file !== 'string' || !file) throw new UsageError('--html needs a file name');
+  let dir = false;
+  try {
+    dir = statSync(file).isDirectory();
+  } catch {
+    // does not exist yet: written after the run
+  }
+  if (dir) throw new UsageError(`--html ${file}: is a directory; name the file to write`);
+  return file;
+}
+
+/**
+ * Writes the HTML report (0644: it holds what the terminal shows, secrets masked the same way) and says where on
+ * stderr, so stdout stays exactly what it is without --html. False (and a message) when the file cannot be written.
+ */
+export function writeHtmlReport(command: string, file: string, html: string, io: Io): boolean {
+  try {
+    writeFileSync(file, html, { mode: 0o644 });
+  } catch (e) {
+    io.err(
+      `kerbscope ${command}: --html ${escapeText(file)}: cannot write (${escapeText((e as NodeJS.ErrnoException).code ?? (e as Error).message)})`,
+    );
+    return false;
+  }
+  io.err(`kerbscope ${command}: HTML report written to ${escapeText(file)}`);
+  return true;
+}
 
 export const decodeCommand: Command = {
   name: 'decode',
@@ -19,6 +59,7 @@ export const decodeCommand: Command = {
     'pbpaste | kerbscope decode --json',
     'kerbscope decode /tmp/krb5cc_1000                                      # keytab, ccache and kirbi files are detected',
     "echo 'P@ssw0rd' | kerbscope decode token.b64 --password-stdin --salt CONTOSO.COMsvc_web",
+    'kerbscope decode headers.txt --html decode.html         # also the decode tree and findings in one HTML file',
   ],
   options: {
     json: { type: 'boolean', description: 'machine-readable output (schema in README)' },
@@ -27,8 +68,10 @@ export const decodeCommand: Command = {
     'password-stdin': { type: 'boolean', description: 'read the password from standard input' },
     salt: { type: 'string', value: 'S', description: 'salt for --password (default: REALM + principal name)' },
     'show-secrets': { type: 'boolean', description: 'print session keys and keys instead of masking them' },
+    html: HTML_OPTION,
   },
   async run(values, positionals, io) {
+    const htmlFile = checkHtmlTarget(values.html);
     const keys = new KeySet();
     loadKeytabs((values.keytab as string[] | undefined) ?? [], keys);
     let password = values.password as string | undefined;
@@ -58,6 +101,11 @@ export const decodeCommand: Command = {
       for (const u of result.unusable) io.out(`Not decoded: ${escapeText(u)}\n`);
       io.out(`\n${renderFindings(findings)}`);
     }
+    if (
+      htmlFile &&
+      !writeHtmlReport('decode', htmlFile, renderDecodeHtml({ items: result.items, unusable: result.unusable, findings }), io)
+    )
+      return EXIT.UNUSABLE;
     return problems ? EXIT.PROBLEMS : EXIT.OK;
   },
 };

@@ -5,8 +5,10 @@ import { toEcs } from '../../events/ecs.js';
 import type { EventProblem, EventRecord } from '../../events/model.js';
 import { type FileStats, mergeByTime, readEventBytes, readEventFile, UnusableInput } from '../../events/source.js';
 import { renderEvents } from '../../report/events-text.js';
+import { renderEventsHtml } from '../../report/html/events.js';
 import { renderJson } from '../../report/json.js';
 import { type Command, EXIT, UsageError } from '../command.js';
+import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from './decode.js';
 
 /** Inputs larger than this (all files together) get a progress bar (when stderr is a terminal). */
 const PROGRESS_FROM = 64 * 1024 * 1024;
@@ -86,6 +88,7 @@ export const eventsCommand: Command = {
     'kerbscope events Security.evtx --ndjson > events.ndjson     # one ECS document per event (winlog.*, user.name, source.ip, kerberos.*)',
     'kerbscope events Security.evtx --bulk winlogs | curl -s -H "Content-Type: application/x-ndjson" --data-binary @- http://localhost:9200/_bulk',
     'wevtutil qe Security /f:xml | kerbscope events -        # an export on stdin',
+    'kerbscope events Security.evtx --html events.html      # also the causes and tables in one HTML file',
   ],
   options: {
     json: { type: 'boolean', description: 'the report as JSON (schemaVersion 1; README)' },
@@ -106,6 +109,7 @@ export const eventsCommand: Command = {
       description: 'only events naming this service / SPN (substring; repeatable)',
     },
     limit: { type: 'string', value: 'N', description: 'rows per table in the text report (default 20)' },
+    html: HTML_OPTION,
   },
   async run(values, positionals, io) {
     if (!positionals.length) throw new UsageError('name an event log (EVTX, XML, JSON or CSV export), a folder of them, or - for stdin');
@@ -128,6 +132,7 @@ export const eventsCommand: Command = {
     if (accounts?.length) filter.accounts = accounts;
     if (services?.length) filter.services = services;
     if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be named once');
+    const htmlFile = checkHtmlTarget(values.html);
 
     const inputs: { file: string; fromDir: boolean }[] = [];
     for (const p of positionals)
@@ -197,16 +202,16 @@ export const eventsCommand: Command = {
     }
     if (bar) process.stderr.write(`\r${' '.repeat(90)}\r`);
     const report = analysis.report(stats, problems);
+    const f: string[] = [];
+    if (since) f.push(`since ${since.toISOString()}`);
+    if (until) f.push(`until ${until.toISOString()}`);
+    if (accounts?.length) f.push(`account ${accounts.join(', ')}`);
+    if (services?.length) f.push(`service ${services.join(', ')}`);
     if (sink) await sink.flush();
     else if (values.json) io.out(renderJson(report));
-    else {
-      const f: string[] = [];
-      if (since) f.push(`since ${since.toISOString()}`);
-      if (until) f.push(`until ${until.toISOString()}`);
-      if (accounts?.length) f.push(`account ${accounts.join(', ')}`);
-      if (services?.length) f.push(`service ${services.join(', ')}`);
-      io.out(renderEvents(report, { limit, ...(f.length ? { filters: f.join('; ') } : {}) }));
-    }
+    else io.out(renderEvents(report, { limit, ...(f.length ? { filters: f.join('; ') } : {}) }));
+    if (htmlFile && !writeHtmlReport('events', htmlFile, renderEventsHtml(report, f.length ? { filters: f.join('; ') } : {}), io))
+      return EXIT.UNUSABLE;
     // an input named on the command line that is no event log makes the run unusable, even if the others were read
     if (unusable) return EXIT.UNUSABLE;
     const damaged = report.rejected > 0 || report.lost > 0 || problems.some((p) => p.severity === 'error');

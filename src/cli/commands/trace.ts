@@ -1,11 +1,13 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { NotACaptureError, Tracer } from '../../capture/index.js';
+import { buildConversations, NotACaptureError, Tracer } from '../../capture/index.js';
 import { KeySet } from '../../inspect/keys.js';
+import { renderTraceHtml } from '../../report/html/trace.js';
 import { renderJson } from '../../report/json.js';
 import { renderTrace } from '../../report/trace-text.js';
 import { type Command, EXIT, UsageError } from '../command.js';
 import { loadKeytabs } from '../input.js';
+import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from './decode.js';
 
 /** Files larger than this get a progress bar (when stderr is a terminal). */
 const PROGRESS_FROM = 64 * 1024 * 1024;
@@ -34,13 +36,14 @@ function mib(n: number): string {
 export const traceCommand: Command = {
   name: 'trace',
   summary: 'read a pcap/pcapng capture the way the guidance reads a Network Monitor trace, and name the failing step',
-  usage: 'kerbscope trace CAPTURE [--keytab FILE ...] [--conversations] [--json] [--show-secrets] [--limit N]',
+  usage: 'kerbscope trace CAPTURE [--keytab FILE ...] [--conversations] [--json] [--show-secrets] [--limit N] [--html FILE]',
   examples: [
     'kerbscope trace client.pcapng                          # DNS, 401, TGS-REQ/REP, AP-REQ, result; then the findings',
     'kerbscope trace client.pcapng --conversations          # client → service walks with the failing step marked',
     'kerbscope trace dc.pcap --keytab http.keytab           # decrypt the tickets in AP-REQs (PAC, token size)',
     'kerbscope trace capture.pcapng --json | jq .messages   # frame, time, src, dst, msgType, realm, sname, cname, etypes, errorCode',
     'tcpdump -w - port 88 or port 80 | kerbscope trace -    # a capture on stdin',
+    'kerbscope trace client.pcapng --html trace.html         # also the flow drawn, failing frame in red, in one HTML file',
   ],
   options: {
     json: { type: 'boolean', description: 'machine-readable output (schemaVersion 1; README)' },
@@ -48,11 +51,13 @@ export const traceCommand: Command = {
     keytab: { type: 'string', multiple: true, value: 'FILE', description: 'keytab with service keys to decrypt tickets (repeatable)' },
     'show-secrets': { type: 'boolean', description: 'print session keys instead of masking them' },
     limit: { type: 'string', value: 'N', description: 'show at most N rows of the listing (default 2000)' },
+    html: HTML_OPTION,
   },
   async run(values, positionals, io) {
     if (positionals.length !== 1)
       throw new UsageError(positionals.length ? 'one capture file at a time' : 'name a capture file (pcap or pcapng), or - for stdin');
     const file = positionals[0] as string;
+    const htmlFile = checkHtmlTarget(values.html);
     const keys = new KeySet();
     loadKeytabs((values.keytab as string[] | undefined) ?? [], keys);
     const limitArg = values.limit as string | undefined;
@@ -128,6 +133,16 @@ export const traceCommand: Command = {
     }
     if (values.json) io.out(renderJson(result));
     else io.out(renderTrace(result, tracer.rows, { file: file === '-' ? 'stdin' : file, limit }));
+    if (htmlFile) {
+      // the diagram colours a frame by its conversation step (a 401 challenge is normal there): built for the page
+      // only, so stdout stays what it is without --html
+      const html = renderTraceHtml(result, tracer.rows, {
+        file: file === '-' ? 'stdin' : file,
+        limit,
+        ...(result.conversations ? {} : { conversations: buildConversations(result) }),
+      });
+      if (!writeHtmlReport('trace', htmlFile, html, io)) return EXIT.UNUSABLE;
+    }
     return result.findings.some((f) => f.severity === 'error') ? EXIT.PROBLEMS : EXIT.OK;
   },
 };
