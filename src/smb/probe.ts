@@ -1,0 +1,705 @@
+/**
+ * The guidance's isolation step, "if HTTP fails, does SMB (cifs/server) work against the same server?": an SMB2
+ * NEGOTIATE, a SESSION_SETUP carrying a SPNEGO NegTokenInit with a Kerberos AP-REQ for cifs/<server> (obtained with
+ * kerbscope's own Kerberos client, src/check/kerberos.ts), the AP-REP checked for mutual authentication, then a
+ * signed TREE_CONNECT to \\server\share — what `smbclient -k //server/share` and Windows' `net use` do first.
+ *
+ * Dialects: 2.0.2, 2.1, 3.0 and 3.0.2 are offered, not 3.1.1. Signing then needs HMAC-SHA256 (2.x) or AES-CMAC with
+ * the SP800-108 key (3.0.x), nothing else: 3.1.1 would add the SHA-512 preauth integrity hash over every negotiate and
+ * session setup message for no gain in what this probe proves. Samba 4.17 (server min protocol SMB2_02 by default)
+ * chooses 3.0.2 from this list; Windows Server 2012 and later do too. A DC requires signing ("server signing =
+ * mandatory"), so the TREE_CONNECT is signed whenever the server's SecurityMode says SIGNING_REQUIRED; the server's
+ * signed responses are verified with the same key, which proves both sides hold the Kerberos session key.
+ *
+ * Never throws for network or peer trouble: every failure is a step with a stable code and a readable error.
+ */
+
+import { asExchange, type KdcContext, tgsExchange } from '../check/kerberos.js';
+import { getEnctype } from '../crypto/index.js';
+import type { Fact, Where } from '../facts/fact.js';
+import { krbErrorFact } from '../facts/krb-error.js';
+import { buildApReq, type Creds, DEFAULT_ENCTYPES, GSS_FLAGS, type SessionKey, userKey, verifyApRep } from '../krb/client.js';
+import type { KdcTarget } from '../net/kdc.js';
+import { decodeInitialContextToken, decodeNegotiationToken, GssOid, isKrb5Oid, type NegTokenResp } from '../protocol/gss/index.js';
+import { decodeApRep, decodeKrb5Message, describeKrbError, type KrbError } from '../protocol/krb5/index.js';
+import {
+  decodeSmb2Message,
+  encodeSmb2Message,
+  type NegotiateResponse,
+  Smb2Command,
+  Smb2Dialect,
+  type Smb2Header,
+  type Smb2Message,
+  Smb2SecurityMode,
+  Smb2SessionFlags,
+  Smb2Status,
+  signSmb2Message,
+  smb2DialectName,
+  smb2SessionKey,
+  smb2SigningKey,
+  smb2StatusInfo,
+  smb2StatusName,
+  smbProtocolOf,
+  verifySmb2Signature,
+} from '../protocol/smb2/index.js';
+import { toHex } from '../wire/encoding.js';
+import { DecodeError } from '../wire/errors.js';
+import { type SmbConnection, type SmbTransportError, smbConnect } from './transport.js';
+
+/** Where the cifs/ service ticket comes from. */
+export type SmbCredentials =
+  /** a TGT from the user's password (AS exchange), then the TGS exchange for cifs/server */
+  | { kind: 'password'; user: string; password: string; realm: string; kdcs: KdcTarget[]; enctypes?: readonly number[] }
+  /** a TGT already held (a ccache, or check's own AS exchange), then the TGS exchange */
+  | { kind: 'tgt'; tgt: Creds; kdcs: KdcTarget[]; realm?: string; enctypes?: readonly number[] }
+  /** the cifs/ service ticket itself */
+  | { kind: 'ticket'; ticket: Creds }
+  /** the caller gets the ticket (e.g. check's KdcContext); an Error's message is reported */
+  | { kind: 'callback'; getTicket: (spn: string[]) => Promise<Creds | Error> };
+
+export interface SmbProbeOptions {
+  /** the server's address (an IP literal: resolve names with kerbscope's resolver first) */
+  host: string;
+  port?: number;
+  /** the server name used in the SPN (cifs/<server>) and in the UNC path (\\server\share) */
+  server: string;
+  share: string;
+  credentials: SmbCredentials;
+  /** bounds the whole probe (ticket, TCP, every reply) */
+  timeoutMs: number;
+  /** defaults to cifs/<server> */
+  spn?: string;
+  /** defaults to 2.0.2, 2.1, 3.0, 3.0.2 (3.1.1 is not implemented: see the file comment) */
+  dialects?: readonly number[];
+  /** GSS flags in the authenticator checksum; default as Windows' SMB client (mutual, replay, sequence, conf, integ) */
+  gssFlags?: number;
+  /** the SPNEGO mechTypes; default [MS_KRB5, KRB5] as Windows sends them */
+  mechTypes?: string[];
+  udpPreferenceLimit?: number;
+  now?: () => Date;
+  /** the largest SMB2 frame accepted from the server (default 1 MiB) */
+  maxFrame?: number;
+}
+
+export type SmbStepId = 'connect' | 'negotiate' | 'ticket' | 'session-setup' | 'tree-connect';
+export const SMB_STEPS: readonly SmbStepId[] = ['connect', 'negotiate', 'ticket', 'session-setup', 'tree-connect'];
+
+/** Stable failure codes (scripts and rules match these). */
+export type SmbErrorCode =
+  | SmbTransportError['code']
+  | 'not-smb2'
+  | 'encrypted'
+  | 'bad-reply'
+  | 'no-common-dialect'
+  | 'kdc-unreachable'
+  | 'kdc-error'
+  | 'no-ticket'
+  | 'krb-error'
+  | 'logon-failure'
+  | 'more-processing-loop'
+  | 'spnego-reject'
+  | 'mutual-auth-failed'
+  | 'guest-session'
+  | 'bad-signature'
+  | 'encryption-required'
+  | 'bad-network-name'
+  | 'access-denied'
+  | 'status';
+
+export interface SmbStep {
+  id: SmbStepId;
+  /** 'skip': not reached because an earlier step failed */
+  outcome: 'ok' | 'fail' | 'skip';
+  ms: number;
+  /** the NTSTATUS of the step's final reply */
+  status?: number;
+  ntStatus?: string;
+  code?: SmbErrorCode;
+  error?: string;
+  detail?: string;
+}
+
+export interface SmbProbeResult {
+  /** negotiate, session-setup and tree-connect all succeeded */
+  ok: boolean;
+  target: { host: string; port: number; server: string; share: string; unc: string };
+  spn: string;
+  steps: SmbStep[];
+  dialect?: { revision: number; name: string };
+  /** the dialects offered */
+  offered: number[];
+  serverGuid?: string;
+  /** the server's SecurityMode has SIGNING_REQUIRED */
+  signingRequired?: boolean;
+  serverCapabilities?: number;
+  /** mechanism OIDs of the server's NEGOTIATE NegTokenInit2 (MS-SPNG §2.2.1), when it sent one */
+  serverMechs?: string[];
+  ticket?: { sname: string; realm: string; enctype: number; enctypeName: string; kvno?: number };
+  /** RFC 4120 §3.2.5: the server's AP-REP opened with the ticket's session key and echoed our authenticator time */
+  mutualAuth: 'verified' | 'mismatch' | 'failed' | 'absent' | 'not-reached';
+  /** the key SMB signs with (MS-SMB2 §3.2.5.3.1): the AP-REP's subkey, else the authenticator's */
+  sessionKeySource?: 'acceptor-subkey' | 'initiator-subkey';
+  signing?: {
+    algorithm: 'HMAC-SHA256' | 'AES-128-CMAC';
+    treeConnectSigned: boolean;
+    serverSignatures: 'verified' | 'invalid' | 'unsigned';
+  };
+  session?: { id: string; flags: number; rounds: number; guest: boolean; anonymous: boolean; encryptData: boolean };
+  share?: { treeId: number; type: 'disk' | 'pipe' | 'print' | 'unknown'; flags: number; maximalAccess: number };
+  /** a KRB-ERROR the server returned inside SPNEGO (KRB_AP_ERR_*) */
+  krbError?: { code: number; name: string; eText?: string; ntStatus?: string };
+  /** facts for kerbscope's rulebook: KDC exchanges, the AP-REQ, KRB-ERRORs, mutual authentication */
+  facts: Fact[];
+  ms: number;
+}
+
+const DEFAULT_DIALECTS = [Smb2Dialect.SMB2_0_2, Smb2Dialect.SMB2_1, Smb2Dialect.SMB3_0, Smb2Dialect.SMB3_0_2] as const;
+const MAX_ROUNDS = 4;
+const CREDITS_ASKED = 31;
+
+/** A GUID as the text Windows and Wireshark print (Data1..3 little-endian). */
+export function guidText(b: Uint8Array): string {
+  const h = toHex(b);
+  const le = (s: string) => (s.match(/../g) ?? []).reverse().join('');
+  return `${le(h.slice(0, 8))}-${le(h.slice(8, 12))}-${le(h.slice(12, 16))}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+type KrbTokenRead =
+  | { kind: 'ap-rep'; apRep: ReturnType<typeof decodeApRep> }
+  | { kind: 'krb-error'; error: KrbError }
+  | { kind: 'other'; detail: string };
+
+/** A Kerberos mech token (GSS-framed, RFC 4121 §4.1, or a bare message) → AP-REP or KRB-ERROR. */
+function readKrbToken(tok: Uint8Array): KrbTokenRead {
+  try {
+    let inner = tok;
+    if (tok[0] === 0x60) {
+      const g = decodeInitialContextToken(tok);
+      if (!isKrb5Oid(g.thisMech)) return { kind: 'other', detail: `a ${g.thisMech} token, not Kerberos` };
+      inner = g.innerToken.subarray(2);
+    }
+    const m = decodeKrb5Message(inner);
+    if (m.name === 'AP-REP') return { kind: 'ap-rep', apRep: decodeApRep(inner) };
+    if (m.name === 'KRB-ERROR') return { kind: 'krb-error', error: m.message as KrbError };
+    return { kind: 'other', detail: `a ${m.name}, not an AP-REP or KRB-ERROR` };
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    return { kind: 'other', detail: `not a Kerberos token: ${e.message}` };
+  }
+}
+
+function serverMechsOf(sb: Uint8Array): string[] | undefined {
+  if (!sb.length) return undefined;
+  try {
+    const g = decodeInitialContextToken(sb);
+    if (g.thisMech !== GssOid.SPNEGO) return undefined;
+    const t = decodeNegotiationToken(g.innerToken);
+    return t.type === 'negTokenInit' ? t.value.mechTypes : undefined;
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    return undefined;
+  }
+}
+
+class Run {
+  readonly steps = new Map<SmbStepId, SmbStep>();
+  private t0 = performance.now();
+  constructor() {
+    for (const id of SMB_STEPS) this.steps.set(id, { id, outcome: 'skip', ms: 0 });
+  }
+  start(): void {
+    this.t0 = performance.now();
+  }
+  private set(id: SmbStepId, s: Omit<SmbStep, 'id' | 'ms'>): void {
+    this.steps.set(id, { id, ms: Math.round(performance.now() - this.t0), ...s });
+  }
+  ok(id: SmbStepId, detail: string, status?: number): void {
+    this.set(id, { outcome: 'ok', detail, ...(status !== undefined ? { status, ntStatus: smb2StatusName(status) } : {}) });
+  }
+  fail(id: SmbStepId, code: SmbErrorCode, error: string, status?: number): false {
+    this.set(id, { outcome: 'fail', code, error, ...(status !== undefined ? { status, ntStatus: smb2StatusName(status) } : {}) });
+    return false;
+  }
+}
+
+/** Runs the probe. See the file comment; never throws for network or peer trouble. */
+export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResult> {
+  const t0 = performance.now();
+  const deadline = t0 + o.timeoutMs;
+  const left = () => Math.max(0, deadline - performance.now());
+  const now = o.now ?? (() => new Date());
+  const port = o.port ?? 445;
+  const server = o.server.toLowerCase();
+  const spn = o.spn ?? `cifs/${server}`;
+  const unc = `\\\\${o.server}\\${o.share}`;
+  const offered = [...(o.dialects ?? DEFAULT_DIALECTS)].filter((d) => d !== Smb2Dialect.SMB3_1_1 && d !== Smb2Dialect.SMB2_WILDCARD);
+  const run = new Run();
+  const facts: Fact[] = [];
+  const where = (id: SmbStepId): Where => ({ label: `smb ${id} (${unc})`, step: `smb-${id}`, time: now() });
+  const result: SmbProbeResult = {
+    ok: false,
+    target: { host: o.host, port, server: o.server, share: o.share, unc },
+    spn,
+    steps: [],
+    offered,
+    mutualAuth: 'not-reached',
+    facts,
+    ms: 0,
+  };
+  const done = (conn?: SmbConnection): SmbProbeResult => {
+    conn?.close();
+    result.steps = SMB_STEPS.map((id) => run.steps.get(id) as SmbStep);
+    result.ok = ['negotiate', 'session-setup', 'tree-connect'].every((id) => run.steps.get(id as SmbStepId)?.outcome === 'ok');
+    result.ms = Math.round(performance.now() - t0);
+    return result;
+  };
+
+  // ---- connect ----------------------------------------------------------------------------------------------------
+  run.start();
+  const c = await smbConnect(o.host, port, left(), o.maxFrame);
+  if ('error' in c) {
+    run.fail('connect', c.error.code, c.error.detail);
+    return done();
+  }
+  const conn = c.conn;
+  run.ok('connect', `TCP ${o.host}:${port} open (${c.ms} ms)`);
+
+  let messageId = 0n;
+  let sessionId = 0n;
+  let dialect = 0;
+  let signingKey: Uint8Array | undefined;
+  let serverSigs: 'verified' | 'invalid' | 'unsigned' = 'unsigned';
+
+  const header = (command: number, extra: Partial<Smb2Header> = {}): Smb2Header => ({
+    creditCharge: dialect >= Smb2Dialect.SMB2_1 ? 1 : 0,
+    status: 0,
+    command,
+    credits: CREDITS_ASKED,
+    flags: 0,
+    nextCommand: 0,
+    messageId: messageId++,
+    processId: 0xfeff,
+    treeId: 0,
+    sessionId,
+    signature: new Uint8Array(16),
+    ...extra,
+  });
+
+  /** Sends one request and waits for its final response (interim STATUS_PENDING replies are skipped). */
+  const exchange = async (id: SmbStepId, m: Smb2Message, sign: boolean): Promise<{ msg: Smb2Message; raw: Uint8Array } | undefined> => {
+    let bytes = encodeSmb2Message(m);
+    if (sign && signingKey) bytes = signSmb2Message(dialect, signingKey, bytes);
+    conn.send(bytes);
+    for (let i = 0; i < 16; i++) {
+      const r = await conn.receive(left());
+      if ('error' in r) {
+        run.fail(id, r.error.code, `${smb2CommandText(m.header.command)}: ${r.error.detail}`);
+        return undefined;
+      }
+      const proto = smbProtocolOf(r.frame);
+      if (proto !== 'smb2') {
+        const code = proto === 'smb2-transform' || proto === 'smb2-compressed' ? 'encrypted' : 'not-smb2';
+        run.fail(
+          id,
+          code,
+          proto === 'smb1'
+            ? 'the server answered in SMB1: it does not speak SMB2 (or SMB2 is disabled)'
+            : proto === 'unknown'
+              ? `the reply is not SMB (first bytes ${toHex(r.frame.subarray(0, 8))})`
+              : `the server sent a ${proto} message; this probe does not do SMB3 encryption or compression`,
+        );
+        return undefined;
+      }
+      let msg: Smb2Message;
+      try {
+        msg = decodeSmb2Message(r.frame);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        run.fail(id, 'bad-reply', `the ${smb2CommandText(m.header.command)} reply is malformed: ${e.message}`);
+        return undefined;
+      }
+      const h = msg.header;
+      if (!(h.flags & 1) || h.messageId !== m.header.messageId || h.command !== m.header.command) {
+        run.fail(
+          id,
+          'bad-reply',
+          `expected the ${smb2CommandText(m.header.command)} response to message ${m.header.messageId}, got ${h.flags & 1 ? 'a response' : 'a request'} ${smb2CommandText(h.command)} for message ${h.messageId}`,
+        );
+        return undefined;
+      }
+      if (h.status >>> 0 === Smb2Status.STATUS_PENDING && h.asyncId !== undefined) continue;
+      return { msg, raw: r.frame.subarray(0, h.nextCommand || r.frame.length) };
+    }
+    run.fail(id, 'bad-reply', 'more than 16 interim STATUS_PENDING replies');
+    return undefined;
+  };
+
+  // ---- negotiate --------------------------------------------------------------------------------------------------
+  run.start();
+  const clientGuid = new Uint8Array(16).map(() => Math.floor(Math.random() * 256));
+  const negReq: Smb2Message = {
+    header: header(Smb2Command.NEGOTIATE, { creditCharge: 0, credits: CREDITS_ASKED }),
+    body: {
+      kind: 'negotiate-request',
+      value: { securityMode: Smb2SecurityMode.SIGNING_ENABLED, capabilities: 0, clientGuid, dialects: offered, clientStartTime: 0n },
+    },
+  };
+  const negRep = await exchange('negotiate', negReq, false);
+  if (!negRep) return done(conn);
+  if (negRep.msg.body.kind !== 'negotiate-response') {
+    const st = negRep.msg.header.status;
+    run.fail(
+      'negotiate',
+      st >>> 0 === Smb2Status.STATUS_NOT_SUPPORTED ? 'no-common-dialect' : 'status',
+      `NEGOTIATE → ${smb2StatusName(st)}${st >>> 0 === Smb2Status.STATUS_NOT_SUPPORTED ? ` (no common dialect: offered ${offered.map(smb2DialectName).join(', ')})` : ''}`,
+      st,
+    );
+    return done(conn);
+  }
+  const neg: NegotiateResponse = negRep.msg.body.value;
+  dialect = neg.dialectRevision;
+  result.dialect = { revision: dialect, name: smb2DialectName(dialect) };
+  result.serverGuid = guidText(neg.serverGuid);
+  result.signingRequired = (neg.securityMode & Smb2SecurityMode.SIGNING_REQUIRED) !== 0;
+  result.serverCapabilities = neg.capabilities;
+  const mechs = serverMechsOf(neg.securityBuffer);
+  if (mechs) result.serverMechs = mechs;
+  if (!offered.includes(dialect)) {
+    run.fail('negotiate', 'no-common-dialect', `the server chose dialect ${smb2DialectName(dialect)}, which was not offered`, 0);
+    return done(conn);
+  }
+  run.ok(
+    'negotiate',
+    `dialect ${smb2DialectName(dialect)}; signing ${result.signingRequired ? 'required' : neg.securityMode & 1 ? 'enabled' : 'off'}; server GUID ${result.serverGuid}${mechs ? `; SPNEGO offers ${mechs.join(', ')}` : ''}`,
+    negRep.msg.header.status,
+  );
+
+  // ---- ticket -----------------------------------------------------------------------------------------------------
+  run.start();
+  const spnParts = spn.split('/');
+  const svc = await getTicket(o, spnParts, deadline, facts, where('ticket'));
+  if ('error' in svc) {
+    run.fail('ticket', svc.code, svc.error);
+    return done(conn);
+  }
+  const creds = svc.creds;
+  const t = creds.ticket;
+  result.ticket = {
+    sname: t.sname.nameString.join('/'),
+    realm: t.realm,
+    enctype: t.encPart.etype,
+    enctypeName: getEnctype(t.encPart.etype)?.name ?? String(t.encPart.etype),
+    ...(t.encPart.kvno !== undefined ? { kvno: t.encPart.kvno } : {}),
+  };
+  run.ok('ticket', `${spn}@${t.realm}: ticket ${result.ticket.enctypeName}, kvno ${t.encPart.kvno ?? '-'}`);
+
+  // ---- session setup ----------------------------------------------------------------------------------------------
+  run.start();
+  const ap = buildApReq({
+    creds,
+    now: now(),
+    gssFlags: o.gssFlags ?? GSS_FLAGS.windows,
+    mechTypes: o.mechTypes ?? [GssOid.MS_KRB5, GssOid.KRB5],
+  });
+  facts.push({
+    kind: 'ap-req',
+    where: where('session-setup'),
+    realm: t.realm,
+    sname: t.sname.nameString,
+    enctype: t.encPart.etype,
+    kvno: t.encPart.kvno,
+    tokenBytes: ap.spnego.length,
+    carrier: 'binary',
+  });
+  let token: Uint8Array | undefined = ap.spnego;
+  let rounds = 0;
+  let accepted: { msg: Smb2Message; raw: Uint8Array } | undefined;
+  let gssKey: SessionKey | undefined;
+  while (token) {
+    if (rounds >= MAX_ROUNDS) {
+      run.fail('session-setup', 'more-processing-loop', `still STATUS_MORE_PROCESSING_REQUIRED after ${rounds} SESSION_SETUP round trips`);
+      return done(conn);
+    }
+    rounds++;
+    const req: Smb2Message = {
+      header: header(Smb2Command.SESSION_SETUP),
+      body: {
+        kind: 'session-setup-request',
+        value: {
+          flags: 0,
+          securityMode: Smb2SecurityMode.SIGNING_ENABLED,
+          capabilities: 0,
+          channel: 0,
+          previousSessionId: 0n,
+          securityBuffer: token,
+        },
+      },
+    };
+    const rep = await exchange('session-setup', req, false);
+    if (!rep) return done(conn);
+    const h = rep.msg.header;
+    const st = h.status >>> 0;
+    sessionId = h.sessionId;
+    token = undefined;
+    if (rep.msg.body.kind !== 'session-setup-response') {
+      const code: SmbErrorCode =
+        st === Smb2Status.STATUS_LOGON_FAILURE ? 'logon-failure' : st === Smb2Status.STATUS_ACCESS_DENIED ? 'access-denied' : 'status';
+      run.fail('session-setup', code, `SESSION_SETUP → ${smb2StatusName(st)}${meaningOf(st)}`, st);
+      return done(conn);
+    }
+    const sb = rep.msg.body.value.securityBuffer;
+    let resp: NegTokenResp | undefined;
+    if (sb.length) {
+      try {
+        const n = decodeNegotiationToken(sb);
+        if (n.type === 'negTokenResp') resp = n.value;
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        run.fail('session-setup', 'bad-reply', `the SESSION_SETUP security buffer is not a SPNEGO NegTokenResp: ${e.message}`, st);
+        return done(conn);
+      }
+    }
+    const inner = resp?.responseToken ? readKrbToken(resp.responseToken) : undefined;
+    if (inner?.kind === 'krb-error') {
+      const e = inner.error;
+      const d = describeKrbError(e);
+      facts.push(krbErrorFact(where('session-setup'), e, 'service'));
+      result.krbError = {
+        code: e.errorCode,
+        name: d.name,
+        ...(e.eText ? { eText: e.eText } : {}),
+        ...(d.ntStatus?.statusName ? { ntStatus: d.ntStatus.statusName } : {}),
+      };
+      run.fail(
+        'session-setup',
+        'krb-error',
+        `the server rejected the AP-REQ: ${d.name} (${e.errorCode})${e.eText ? `: ${e.eText}` : ''}`,
+        st,
+      );
+      return done(conn);
+    }
+    if (inner?.kind === 'ap-rep' && result.mutualAuth === 'not-reached') {
+      const v = verifyApRep(inner.apRep, creds, ap);
+      result.mutualAuth = v.status;
+      facts.push({
+        kind: 'mutual-auth',
+        where: where('session-setup'),
+        status: v.status,
+        detail: v.status === 'verified' ? `the AP-REP opens with the session key of ${spn} and echoes our authenticator time` : v.detail,
+        spn,
+      });
+      if (v.status === 'failed' || v.status === 'mismatch') {
+        run.fail('session-setup', 'mutual-auth-failed', v.detail, st);
+        return done(conn);
+      }
+      const sub = v.part.subkey;
+      gssKey = sub ? { enctype: sub.keytype, key: sub.keyvalue } : ap.subkey;
+      result.sessionKeySource = sub ? 'acceptor-subkey' : 'initiator-subkey';
+    }
+    if (resp?.negState === 'reject') {
+      run.fail('session-setup', 'spnego-reject', `SPNEGO negState reject${resp.supportedMech ? ` (${resp.supportedMech})` : ''}`, st);
+      return done(conn);
+    }
+    if (st === Smb2Status.STATUS_MORE_PROCESSING_REQUIRED) {
+      // Kerberos completes in one round trip (RFC 4121 §4.1); a server wanting more (request-mic) is reported
+      run.fail(
+        'session-setup',
+        'more-processing-loop',
+        `STATUS_MORE_PROCESSING_REQUIRED after the AP-REQ (negState ${resp?.negState ?? 'absent'}${inner ? `, token: ${inner.kind === 'other' ? inner.detail : inner.kind}` : ', no token'}): the server wants another round this client does not send`,
+        st,
+      );
+      return done(conn);
+    }
+    accepted = rep;
+  }
+  if (!accepted) return done(conn);
+  const ss = accepted.msg.body.kind === 'session-setup-response' ? accepted.msg.body.value : undefined;
+  const flags = ss?.sessionFlags ?? 0;
+  result.session = {
+    id: `0x${sessionId.toString(16).padStart(16, '0')}`,
+    flags,
+    rounds,
+    guest: (flags & Smb2SessionFlags.IS_GUEST) !== 0,
+    anonymous: (flags & Smb2SessionFlags.IS_NULL) !== 0,
+    encryptData: (flags & Smb2SessionFlags.ENCRYPT_DATA) !== 0,
+  };
+  if (result.mutualAuth === 'not-reached') {
+    result.mutualAuth = 'absent';
+    facts.push({
+      kind: 'mutual-auth',
+      where: where('session-setup'),
+      status: 'absent',
+      detail: 'SESSION_SETUP succeeded without an AP-REP in the SPNEGO response: the server was not authenticated to us',
+      spn,
+    });
+  }
+  if (result.session.guest || result.session.anonymous) {
+    run.fail(
+      'session-setup',
+      'guest-session',
+      `the server logged us on as ${result.session.guest ? 'guest' : 'anonymous'}: the Kerberos identity was not used`,
+      accepted.msg.header.status,
+    );
+    return done(conn);
+  }
+  signingKey = gssKey ? smb2SigningKey(dialect, smb2SessionKey(gssKey.key)) : undefined;
+  if (signingKey) {
+    serverSigs = toSigState(verifySmb2Signature(dialect, signingKey, accepted.raw));
+    if (serverSigs === 'invalid') {
+      run.fail(
+        'session-setup',
+        'bad-signature',
+        'the signature on the final SESSION_SETUP response does not verify with the Kerberos session key',
+        0,
+      );
+      return done(conn);
+    }
+  }
+  run.ok(
+    'session-setup',
+    `Kerberos accepted in ${rounds} round trip${rounds > 1 ? 's' : ''}; mutual authentication ${result.mutualAuth}${serverSigs === 'verified' ? '; the response is signed with our session key' : ''}`,
+    accepted.msg.header.status,
+  );
+  if (result.session.encryptData) {
+    run.fail('tree-connect', 'encryption-required', 'the server requires SMB3 encryption for this session, which this probe does not do');
+    return done(conn);
+  }
+
+  // ---- tree connect -----------------------------------------------------------------------------------------------
+  run.start();
+  const mustSign = Boolean(result.signingRequired && signingKey);
+  const tc = await exchange(
+    'tree-connect',
+    { header: header(Smb2Command.TREE_CONNECT), body: { kind: 'tree-connect-request', value: { flags: 0, path: unc } } },
+    mustSign,
+  );
+  result.signing = signingKey
+    ? {
+        algorithm: dialect >= Smb2Dialect.SMB3_0 ? 'AES-128-CMAC' : 'HMAC-SHA256',
+        treeConnectSigned: mustSign,
+        serverSignatures: serverSigs,
+      }
+    : undefined;
+  if (!tc) return done(conn);
+  if (signingKey) {
+    const s = toSigState(verifySmb2Signature(dialect, signingKey, tc.raw));
+    if (s === 'invalid') serverSigs = 'invalid';
+    else if (s === 'verified') serverSigs = 'verified';
+    if (result.signing) result.signing.serverSignatures = serverSigs;
+    if (s === 'invalid') {
+      run.fail(
+        'tree-connect',
+        'bad-signature',
+        'the TREE_CONNECT response signature does not verify with the Kerberos session key',
+        tc.msg.header.status,
+      );
+      return done(conn);
+    }
+  }
+  const ts = tc.msg.header.status >>> 0;
+  if (tc.msg.body.kind !== 'tree-connect-response') {
+    const code: SmbErrorCode =
+      ts === Smb2Status.STATUS_BAD_NETWORK_NAME
+        ? 'bad-network-name'
+        : ts === Smb2Status.STATUS_ACCESS_DENIED || ts === Smb2Status.STATUS_NETWORK_ACCESS_DENIED
+          ? 'access-denied'
+          : ts === Smb2Status.STATUS_LOGON_FAILURE
+            ? 'logon-failure'
+            : 'status';
+    run.fail('tree-connect', code, `TREE_CONNECT ${unc} → ${smb2StatusName(ts)}${meaningOf(ts)}`, ts);
+    return done(conn);
+  }
+  const tr = tc.msg.body.value;
+  const types = { 1: 'disk', 2: 'pipe', 3: 'print' } as const;
+  result.share = {
+    treeId: tc.msg.header.treeId ?? 0,
+    type: types[tr.shareType as 1 | 2 | 3] ?? 'unknown',
+    flags: tr.shareFlags,
+    maximalAccess: tr.maximalAccess,
+  };
+  run.ok(
+    'tree-connect',
+    `${unc}: ${result.share.type} share, maximal access 0x${(tr.maximalAccess >>> 0).toString(16).padStart(8, '0')}`,
+    ts,
+  );
+
+  // ---- logoff (courtesy; its outcome changes nothing) --------------------------------------------------------------
+  if (left() > 0) {
+    const bytes = encodeSmb2Message({ header: header(Smb2Command.LOGOFF), body: { kind: 'logoff-request' } });
+    conn.send(mustSign && signingKey ? signSmb2Message(dialect, signingKey, bytes) : bytes);
+    await conn.receive(Math.min(left(), 500));
+  }
+  return done(conn);
+}
+
+function toSigState(s: 'valid' | 'invalid' | 'unsigned'): 'verified' | 'invalid' | 'unsigned' {
+  return s === 'valid' ? 'verified' : s;
+}
+
+/** " (the meaning)" of an NTSTATUS both tables know, for error texts. */
+function meaningOf(status: number): string {
+  const m = smb2StatusInfo(status)?.meaning;
+  return m ? ` (${m.replace(/\.$/, '')})` : '';
+}
+
+function smb2CommandText(c: number): string {
+  return c === Smb2Command.NEGOTIATE
+    ? 'NEGOTIATE'
+    : c === Smb2Command.SESSION_SETUP
+      ? 'SESSION_SETUP'
+      : c === Smb2Command.TREE_CONNECT
+        ? 'TREE_CONNECT'
+        : c === Smb2Command.LOGOFF
+          ? 'LOGOFF'
+          : `command ${c}`;
+}
+
+/** The cifs/ service ticket from the credentials given, with kerbscope's own KDC exchanges (src/check/kerberos.ts). */
+async function getTicket(
+  o: SmbProbeOptions,
+  spn: string[],
+  deadline: number,
+  facts: Fact[],
+  where: Where,
+): Promise<{ creds: Creds } | { error: string; code: SmbErrorCode }> {
+  const c = o.credentials;
+  if (c.kind === 'ticket') return { creds: c.ticket };
+  if (c.kind === 'callback') {
+    try {
+      const r = await c.getTicket(spn);
+      return r instanceof Error ? { error: r.message, code: 'no-ticket' } : { creds: r };
+    } catch (e) {
+      return { error: (e as Error).message, code: 'no-ticket' };
+    }
+  }
+  const realm = c.kind === 'password' ? c.realm : (c.realm ?? c.tgt.crealm);
+  const ctx: KdcContext = {
+    realm,
+    targets: c.kdcs,
+    deadline,
+    udpPreferenceLimit: o.udpPreferenceLimit ?? 1465,
+    now: o.now ?? (() => new Date()),
+  };
+  const etypes = c.enctypes?.length ? c.enctypes : DEFAULT_ENCTYPES;
+  let tgt: Creds | undefined;
+  if (c.kind === 'tgt') tgt = c.tgt;
+  else {
+    const user = c.user.includes('@') ? c.user.slice(0, c.user.lastIndexOf('@')) : c.user;
+    const pw = c.password;
+    const salt = `${realm}${user.split('/').join('')}`;
+    const as = await asExchange(ctx, user, etypes, (info, req) => userKey(pw, info, req, salt), where, facts);
+    if (!as.creds)
+      return {
+        error: `no TGT for ${user}@${realm}: ${as.detail}`,
+        code: as.unreachable ? 'kdc-unreachable' : as.error ? 'kdc-error' : 'no-ticket',
+      };
+    tgt = as.creds;
+  }
+  const tgs = await tgsExchange(ctx, tgt, spn, etypes, where, facts);
+  if (!tgs.creds)
+    return {
+      error: `no ticket for ${spn.join('/')}: ${tgs.detail}`,
+      code: tgs.unreachable ? 'kdc-unreachable' : tgs.error ? 'kdc-error' : 'no-ticket',
+    };
+  return { creds: tgs.creds };
+}
