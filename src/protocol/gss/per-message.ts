@@ -484,6 +484,36 @@ export function unwrapCfx(t: WrapToken, keys: readonly SessionKey[]): UnwrapResu
 }
 
 /**
+ * RFC 4121 §4.2.6.2 GSS_Wrap for a CFX (AES) context: what an LDAP SASL/GSSAPI client sends after the bind (RFC 4752
+ * §3.3). Sealed: E(message || header with RRC 0), EC 0 (CTS needs no padding; MIT and Heimdal send EC 0 too). Not
+ * sealed: message || checksum over (message || header with EC 0 and RRC 0), EC = checksum length. RRC is always 0
+ * (a stream transport does not need the rotation; every receiver honours the field). The caller keeps SND_SEQ.
+ */
+export function wrapCfx(
+  message: Uint8Array,
+  key: SessionKey,
+  o: { sentByAcceptor: boolean; sealed: boolean; acceptorSubkey: boolean; sndSeq: bigint },
+): Uint8Array {
+  const prof = getEnctype(key.enctype);
+  if (!prof?.implemented) throw new RangeError(`enctype ${key.enctype} is not implemented for RFC 4121 Wrap tokens`);
+  const flags =
+    (o.sentByAcceptor ? PerMessageFlag.SentByAcceptor : 0) |
+    (o.sealed ? PerMessageFlag.Sealed : 0) |
+    (o.acceptorSubkey ? PerMessageFlag.AcceptorSubkey : 0);
+  const usage = sealUsage(o);
+  if (o.sealed) {
+    const header = encodeCfxHeader('wrap', { flags, sndSeq: o.sndSeq, ec: 0, rrc: 0 });
+    return concatBytes(header, prof.encrypt(key.key, usage, concatBytes(message, header)));
+  }
+  const cksum = prof.makeChecksum(
+    key.key,
+    usage,
+    concatBytes(message, encodeCfxHeader('wrap', { flags, sndSeq: o.sndSeq, ec: 0, rrc: 0 })),
+  );
+  return concatBytes(encodeCfxHeader('wrap', { flags, sndSeq: o.sndSeq, ec: cksum.length, rrc: 0 }), message, cksum);
+}
+
+/**
  * DCE/RPC packet privacy with Kerberos (MS-RPCE §2.2.2.11, MS-KILE §3.4.5.4.1, "DCE style"): the auth verifier holds
  * the Wrap token's header and the rest of the token, the sealed stub travels as the PDU body, and the checksum also
  * covers the PDU octets before the stub (PDU and request headers) and after it (auth padding is inside the stub;

@@ -1,0 +1,2 @@
+export * from './spn.js';
+export * from './uac.js';

@@ -1,0 +1,175 @@
+/**
+ * The SASL GSSAPI mechanism (RFC 4752) over kerbscope's own Kerberos client, without I/O: the steps of the bind and the
+ * security layer that wraps every LDAP message after it.
+ *
+ * ```text
+ * client                                             server (AD DC, Samba)
+ * BindRequest sasl GSSAPI  [GSS initial token: AP-REQ for ldap/<dc>, mutual, integ+conf]   RFC 4752 §3.1
+ *                          BindResponse saslBindInProgress (14)  [AP-REP token]             mutual authentication
+ * BindRequest sasl GSSAPI  [empty]
+ *                          BindResponse 14  [Wrap(layers offered (1 octet) | max buffer (3 octets))]
+ * BindRequest sasl GSSAPI  [Wrap(layer chosen | max buffer | authzid)]
+ *                          BindResponse success (0)
+ * then every LDAPMessage in a SASL buffer: 4-octet length | Wrap token (RFC 4752 §3.3, RFC 4121 §4.2.6.2)
+ * ```
+ * Layers (RFC 4752 §3.3): 1 none, 2 integrity, 4 confidentiality. Active Directory and Samba refuse LDAP without one
+ * of the last two after a GSSAPI bind ("ldap server require strong auth"); we take confidentiality when offered.
+ * RFC 4121 (AES) contexts only: an RC4-HMAC context would need RFC 4757 Wrap tokens, which kerbscope verifies but does
+ * not build (an AES-capable DC never chooses RC4 for its own ldap/ service key).
+ */
+import { buildApReq, type Creds, type SessionKey, verifyApRep } from '../krb/client.js';
+import { decodeInitialContextToken, decodeKrb5MechToken, isKrb5Oid, Krb5TokId } from '../protocol/gss/index.js';
+import { decodePerMessageToken, unwrapCfx, wrapCfx } from '../protocol/gss/per-message.js';
+import { decodeApRep, decodeKrb5Message, describeKrbError, type KrbError } from '../protocol/krb5/index.js';
+import { DecodeError } from '../wire/errors.js';
+
+export const SaslLayer = { none: 1, integrity: 2, confidentiality: 4 } as const;
+export type SaslLayerName = keyof typeof SaslLayer;
+
+/** mutual, replay, sequence, confidentiality, integrity (RFC 4121 §4.1.1.1), what cyrus-sasl asks for with a layer */
+const SASL_GSS_FLAGS = 0x2 | 0x4 | 0x8 | 0x10 | 0x20;
+/** the largest SASL buffer we accept, told to the server (RFC 4752 §3.1: 3 octets) */
+export const CLIENT_MAX_BUFFER = 0xffffff;
+
+export class SaslError extends Error {
+  override readonly name = 'SaslError';
+  constructor(
+    readonly step: 'ap-rep' | 'layer' | 'wrap',
+    message: string,
+    readonly krbError?: KrbError,
+  ) {
+    super(message);
+  }
+}
+
+export interface GssapiStart {
+  /** the SASL credentials of the first BindRequest: the RFC 2743 initial context token holding the AP-REQ */
+  token: Uint8Array;
+  state: { creds: Creds; ctime: Date; cusec: number; subkey: SessionKey; seqNumber: number };
+}
+
+/** Step 1: the AP-REQ for the ldap/ service ticket, in the GSS krb5 framing (not SPNEGO). */
+export function gssapiStart(creds: Creds, now: Date): GssapiStart {
+  const r = buildApReq({ creds, now, gssFlags: SASL_GSS_FLAGS });
+  return { token: r.gssToken, state: { creds, ctime: r.ctime, cusec: r.cusec, subkey: r.subkey, seqNumber: r.seqNumber } };
+}
+
+export interface GssContext {
+  /** the key of every Wrap token: the acceptor's subkey when its AP-REP has one, else ours (RFC 4121 §2) */
+  key: SessionKey;
+  acceptorSubkey: boolean;
+  /** our next SND_SEQ (starts at the authenticator's seq-number) */
+  sendSeq: bigint;
+  /** the acceptor's first SND_SEQ (its AP-REP seq-number) */
+  recvSeq: bigint;
+}
+
+/** Step 2: the server's AP-REP proves it holds the ldap/ key (RFC 4120 §3.2.5); a KRB-ERROR token says why not. */
+export function gssapiAcceptApRep(s: GssapiStart['state'], serverSaslCreds: Uint8Array | undefined): GssContext {
+  if (!serverSaslCreds?.length) throw new SaslError('ap-rep', 'the server sent no AP-REP (mutual authentication was asked for)');
+  let inner: Uint8Array;
+  try {
+    const ict = decodeInitialContextToken(serverSaslCreds);
+    if (!isKrb5Oid(ict.thisMech)) throw new SaslError('ap-rep', `the server answered with mechanism ${ict.thisMech}, not Kerberos V5`);
+    inner = ict.innerToken;
+  } catch (e) {
+    if (e instanceof SaslError) throw e;
+    throw new SaslError('ap-rep', `the server's GSS token is not an RFC 2743 initial context token: ${(e as Error).message}`);
+  }
+  const mech = decodeKrb5MechToken(inner);
+  if (mech.tokId === Krb5TokId.KRB_ERROR) {
+    const m = decodeKrb5Message(mech.body);
+    const err = m.message as KrbError;
+    const d = describeKrbError(err);
+    throw new SaslError('ap-rep', `the server refused the AP-REQ: ${d.name} (${err.errorCode})${err.eText ? `: ${err.eText}` : ''}`, err);
+  }
+  if (mech.tokId !== Krb5TokId.KRB_AP_REP)
+    throw new SaslError(
+      'ap-rep',
+      `the server's krb5 token has TOK_ID 0x${mech.tokId.toString(16).padStart(4, '0')}, not an AP-REP (02 00)`,
+    );
+  const check = verifyApRep(decodeApRep(mech.body), s.creds, s);
+  if (check.status !== 'verified') throw new SaslError('ap-rep', `mutual authentication failed: ${check.detail}`);
+  const sub = check.part.subkey;
+  return {
+    key: sub ? { enctype: sub.keytype, key: sub.keyvalue } : s.subkey,
+    acceptorSubkey: sub !== undefined,
+    sendSeq: BigInt(s.seqNumber),
+    recvSeq: BigInt(check.part.seqNumber ?? 0),
+  };
+}
+
+export interface LayerChoice {
+  offered: SaslLayerName[];
+  chosen: SaslLayerName;
+  serverMaxBuffer: number;
+  /** the SASL credentials of the last BindRequest */
+  token: Uint8Array;
+}
+
+/**
+ * Step 3 (RFC 4752 §3.1): unwraps the server's offer, picks confidentiality, else integrity (or none when `allowNone`
+ * and nothing else is offered), and wraps the answer (not sealed, as the RFC says) with an empty authzid.
+ */
+export function gssapiNegotiateLayer(
+  ctx: GssContext,
+  serverToken: Uint8Array | undefined,
+  opts: { prefer?: SaslLayerName } = {},
+): LayerChoice {
+  if (!serverToken?.length) throw new SaslError('layer', 'the server sent no security-layer offer after the AP-REP');
+  const offer = unwrapFromServer(ctx, serverToken, 'layer');
+  if (offer.length !== 4) throw new SaslError('layer', `the security-layer offer is ${offer.length} octets, not 4 (RFC 4752 §3.1)`);
+  const mask = offer[0] as number;
+  const serverMaxBuffer = ((offer[1] as number) << 16) | ((offer[2] as number) << 8) | (offer[3] as number);
+  const offered = (Object.keys(SaslLayer) as SaslLayerName[]).filter((n) => mask & SaslLayer[n]);
+  const order: SaslLayerName[] = opts.prefer ? [opts.prefer, 'confidentiality', 'integrity'] : ['confidentiality', 'integrity'];
+  const chosen = order.find((n) => offered.includes(n));
+  if (!chosen)
+    throw new SaslError('layer', `the server offers ${offered.join(', ') || 'no layer'}: kerbscope needs integrity or confidentiality`);
+  const answer = Uint8Array.of(
+    SaslLayer[chosen],
+    (CLIENT_MAX_BUFFER >> 16) & 0xff,
+    (CLIENT_MAX_BUFFER >> 8) & 0xff,
+    CLIENT_MAX_BUFFER & 0xff,
+  );
+  const token = wrapToServer(ctx, answer, false);
+  return { offered, chosen, serverMaxBuffer, token };
+}
+
+/** GSS_Wrap one outgoing buffer (advances our sequence number). */
+export function wrapToServer(ctx: GssContext, message: Uint8Array, sealed: boolean): Uint8Array {
+  const t = wrapCfx(message, ctx.key, { sentByAcceptor: false, sealed, acceptorSubkey: ctx.acceptorSubkey, sndSeq: ctx.sendSeq });
+  ctx.sendSeq = (ctx.sendSeq + 1n) & 0xffffffffffffffffn;
+  return t;
+}
+
+/**
+ * GSS_Unwrap one incoming token: it must be an RFC 4121 Wrap token from the acceptor that verifies (or decrypts) with
+ * the context key. Sequence numbers are checked in order (the server's replay/sequence detection mirrors ours).
+ */
+export function unwrapFromServer(ctx: GssContext, token: Uint8Array, step: 'layer' | 'wrap' = 'wrap', requireSealed = false): Uint8Array {
+  let t: ReturnType<typeof decodePerMessageToken>;
+  try {
+    t = decodePerMessageToken(token);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new SaslError(step, `the server's SASL buffer is not a GSS Wrap token: ${e.message}`);
+    throw e;
+  }
+  if (t.kind !== 'wrap') throw new SaslError(step, `the server sent a ${t.kind} token where a Wrap token (RFC 4121 §4.2.6.2) belongs`);
+  if (!t.sentByAcceptor) throw new SaslError(step, 'the Wrap token does not carry SentByAcceptor: a reflected token');
+  if (requireSealed && !t.sealed)
+    throw new SaslError(step, 'confidentiality was negotiated but the server sent a token that is not sealed');
+  const r = unwrapCfx(t, [ctx.key]);
+  if (r.status !== 'ok' || !r.payload)
+    throw new SaslError(
+      step,
+      `the server's Wrap token does not verify with the context key (${r.status}${r.notes.length ? `: ${r.notes.join('; ')}` : ''})`,
+    );
+  if (t.sndSeq !== ctx.recvSeq)
+    throw new SaslError(
+      step,
+      `the server's Wrap token has sequence number ${t.sndSeq}, expected ${ctx.recvSeq} (replayed or lost message)`,
+    );
+  ctx.recvSeq = (ctx.recvSeq + 1n) & 0xffffffffffffffffn;
+  return r.payload;
+}

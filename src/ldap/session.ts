@@ -1,0 +1,249 @@
+/**
+ * An authenticated LDAP session to a domain controller, from the same inputs `kerbscope check` takes: krb5.conf
+ * (KRB5_CONFIG), a ccache (KRB5CCNAME) or a password, the realm, the DC (--dc, else the DC locator's SRV record
+ * `_ldap._tcp.dc._msdcs.DOMAIN`, else the realm's KDC from krb5.conf: an AD DC is both), the KDC (--kdc, krb5.conf,
+ * `_kerberos._tcp` SRV, else the DC), DNS servers (--dns-server, else resolv.conf; /etc/hosts first). Then:
+ *
+ *   TCP 389 → rootDSE (anonymous: dnsHostName) → TGT (AS exchange, or the ccache's) → TGS ldap/<dnsHostName>
+ *   → SASL GSSAPI bind with mutual authentication and a security layer.
+ *
+ * The Kerberos exchanges are check's own (src/check/kerberos.ts asExchange / tgsExchange); every step is bounded by
+ * the timeout and a failure names its step.
+ */
+import { ccachePath, loadKrb5Conf, readCcache } from '../check/config.js';
+import { asExchange, type KdcContext, tgsExchange } from '../check/kerberos.js';
+import { getEnctype } from '../crypto/index.js';
+import type { Fact } from '../facts/fact.js';
+import { clientDefaults, parseKdcSpec, realmKdcs } from '../formats/krb5conf.js';
+import { type Creds, DEFAULT_ENCTYPES, userKey } from '../krb/client.js';
+import { dnsLookup, readHosts, readResolvConf } from '../net/dns.js';
+import { ipVersion } from '../net/ip.js';
+import type { KdcTarget } from '../net/kdc.js';
+import { decodeTicket } from '../protocol/krb5/index.js';
+import { type BindInfo, LdapClient, type RootDse } from './client.js';
+import { LdapError } from './connection.js';
+
+export interface SessionOptions {
+  user?: string;
+  password?: string;
+  ccache?: string;
+  realm?: string;
+  /** the DC: HOST, IP, HOST:PORT or IP:PORT (port 389 by default) */
+  dc?: string;
+  kdc?: string;
+  dnsServer?: string;
+  timeoutMs: number;
+  env?: Record<string, string | undefined>;
+}
+
+export type SessionStep = 'config' | 'discovery' | 'ldap-connect' | 'rootdse' | 'tgt' | 'service-ticket' | 'bind';
+
+/** A failure of one step of opening the session, in words an admin can act on. */
+export class SessionError extends Error {
+  override readonly name = 'SessionError';
+  constructor(
+    readonly step: SessionStep,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface DirectorySession {
+  client: LdapClient;
+  realm: string;
+  dc: { host: string; address: string; port: number; how: string };
+  rootDse: RootDse;
+  /** the naming context searched (defaultNamingContext) */
+  baseDn: string;
+  bind: BindInfo;
+  user: string;
+  credentials: 'password' | 'ccache';
+  close(): Promise<void>;
+}
+
+function creds(cc: NonNullable<ReturnType<typeof readCcache>['cc']>, realm: string): Creds | undefined {
+  const tgt = cc.credentials.find(
+    (c) => c.kind === 'ticket' && c.server.components[0] === 'krbtgt' && c.server.components[1] === realm && c.server.realm === realm,
+  );
+  if (!tgt || (tgt.endtime && tgt.endtime.getTime() <= Date.now())) return undefined;
+  return {
+    client: { nameType: cc.defaultPrincipal?.nameType ?? 1, nameString: tgt.client.components },
+    crealm: tgt.client.realm,
+    server: { nameType: tgt.server.nameType, nameString: tgt.server.components },
+    srealm: tgt.server.realm,
+    ticket: decodeTicket(tgt.ticket),
+    ticketDer: tgt.ticket,
+    sessionKey: { enctype: tgt.key.enctype, key: tgt.key.value },
+    flags: tgt.ticketFlags,
+    authtime: tgt.authtime ?? new Date(),
+    starttime: tgt.starttime,
+    endtime: tgt.endtime ?? new Date(Date.now() + 3600_000),
+    renewTill: tgt.renewTill,
+  };
+}
+
+function hostPort(spec: string, dflt: number): { host: string; port: number } {
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(spec);
+  if (v6) return { host: v6[1] as string, port: Number(v6[2] ?? dflt) };
+  const m = /^([^:]+):(\d+)$/.exec(spec);
+  return m ? { host: m[1] as string, port: Number(m[2]) } : { host: spec, port: dflt };
+}
+
+/** Opens the session; the caller closes it. Throws SessionError naming the step. */
+export async function openDirectorySession(o: SessionOptions): Promise<DirectorySession> {
+  const env = o.env ?? process.env;
+  const deadline = performance.now() + o.timeoutMs;
+  const left = () => Math.max(50, Math.min(o.timeoutMs, deadline - performance.now()));
+  const conf = loadKrb5Conf(env).conf;
+  const defaults = clientDefaults(conf);
+
+  // ---- credentials and realm (as check: a password wins over the ccache)
+  const ccPath = o.password === undefined ? ccachePath(o.ccache ?? env.KRB5CCNAME) : undefined;
+  const cc = ccPath ? readCcache(ccPath).cc : undefined;
+  const ccRealm = cc?.defaultPrincipal?.realm;
+  const userRealm = o.user?.includes('@') ? o.user.slice(o.user.lastIndexOf('@') + 1) : undefined;
+  const realm = o.realm ?? userRealm ?? (o.user ? undefined : ccRealm) ?? defaults.defaultRealm ?? ccRealm;
+  if (!realm) throw new SessionError('config', 'no realm: give --realm, --user NAME@REALM, or set default_realm in krb5.conf');
+  const userName = o.user
+    ? o.user.includes('@')
+      ? o.user.slice(0, o.user.lastIndexOf('@'))
+      : o.user
+    : cc?.defaultPrincipal?.components.join('/');
+  if (!userName)
+    throw new SessionError('config', `no user: give --user and --password-stdin, or kinit first (no ccache at ${ccPath ?? '(none)'})`);
+  const ccTgt =
+    cc && o.password === undefined && (!o.user || cc.defaultPrincipal?.components.join('/') === userName) ? creds(cc, realm) : undefined;
+  if (o.password === undefined && !ccTgt)
+    throw new SessionError(
+      'config',
+      ccPath
+        ? `no valid TGT for ${realm} in the ccache ${ccPath} and no password (--password-stdin)`
+        : 'no credentials: --user NAME --password-stdin, or KRB5CCNAME',
+    );
+
+  // ---- name resolution (hosts file, then the DNS servers given or resolv.conf; never the OS resolver)
+  const dnsServers = o.dnsServer ? [o.dnsServer] : (readResolvConf()?.nameservers ?? []);
+  const hosts = readHosts();
+  const resolve = async (name: string): Promise<string | undefined> => {
+    if (ipVersion(name)) return name;
+    const h = hosts.get(name.toLowerCase())?.[0];
+    if (h) return h;
+    if (!dnsServers.length) return undefined;
+    const rs = await dnsLookup(name, 'A', dnsServers, Math.min(2000, left()));
+    return rs[rs.length - 1]?.answers.find((a) => a.type === 'A')?.data;
+  };
+  const srv = async (name: string): Promise<{ host: string; port: number }[]> => {
+    if (!dnsServers.length) return [];
+    const rs = await dnsLookup(name, 'SRV', dnsServers, Math.min(2000, left()));
+    return (rs[rs.length - 1]?.answers ?? [])
+      .filter((a) => a.type === 'SRV')
+      .map((a) => a.data.split(' '))
+      .sort((a, b) => Number(a[0]) - Number(b[0]))
+      .map((p) => ({ host: (p[3] ?? '').replace(/\.$/, ''), port: Number(p[2]) }))
+      .filter((x) => x.host);
+  };
+
+  // ---- the DC
+  const domain = realm.toLowerCase();
+  let dc: { host: string; port: number; how: string } | undefined;
+  if (o.dc) dc = { ...hostPort(o.dc, 389), how: '--dc' };
+  else {
+    const s = (await srv(`_ldap._tcp.dc._msdcs.${domain}`))[0];
+    if (s) dc = { ...s, how: `SRV _ldap._tcp.dc._msdcs.${domain}` };
+    else {
+      const k = realmKdcs(conf, realm)[0];
+      if (k && !k.https) dc = { host: k.host, port: 389, how: `krb5.conf [realms] ${realm} kdc` };
+    }
+  }
+  if (!dc)
+    throw new SessionError(
+      'discovery',
+      `no DC for ${domain}: no _ldap._tcp.dc._msdcs.${domain} SRV record and no kdc in krb5.conf; give --dc`,
+    );
+  const dcAddress = await resolve(dc.host);
+  if (!dcAddress) throw new SessionError('discovery', `the DC ${dc.host} (${dc.how}) does not resolve`);
+
+  // ---- the KDCs
+  let kdcSpecs: { host: string; port: number; transport?: 'udp' | 'tcp' }[] = [];
+  if (o.kdc) {
+    const k = parseKdcSpec(o.kdc);
+    if (k) kdcSpecs = [k];
+  } else kdcSpecs = realmKdcs(conf, realm).filter((k) => !k.https);
+  if (!kdcSpecs.length && !o.kdc && defaults.dnsLookupKdc) kdcSpecs = await srv(`_kerberos._tcp.${domain}`);
+  const targets: KdcTarget[] = [];
+  for (const k of kdcSpecs) {
+    const a = await resolve(k.host);
+    if (a) targets.push({ host: k.host, address: a, port: k.port, ...(k.transport ? { transport: k.transport } : {}) });
+  }
+  if (!targets.length) targets.push({ host: dc.host, address: dcAddress, port: 88 });
+
+  // ---- LDAP: connect, rootDSE
+  let client: LdapClient;
+  try {
+    client = await LdapClient.connect(dcAddress, dc.port, left());
+  } catch (e) {
+    throw new SessionError('ldap-connect', (e as Error).message, e);
+  }
+  const fail = async (step: SessionStep, message: string, cause?: unknown): Promise<never> => {
+    await client.close();
+    throw new SessionError(step, message, cause);
+  };
+  let rootDse: RootDse;
+  try {
+    rootDse = await client.rootDse();
+  } catch (e) {
+    return fail('rootdse', `reading the rootDSE of ${dc.host} (${dcAddress}:${dc.port}): ${(e as Error).message}`, e);
+  }
+  const dcName = (rootDse.dnsHostName ?? (ipVersion(dc.host) ? undefined : dc.host))?.toLowerCase();
+  if (!dcName)
+    return fail('rootdse', `the rootDSE of ${dcAddress} has no dnsHostName, so the ldap/ SPN is unknown: give --dc with the DC's name`);
+  const baseDn = rootDse.defaultNamingContext ?? `DC=${domain.split('.').join(',DC=')}`;
+
+  // ---- Kerberos: TGT, then ldap/<dc>
+  const facts: Fact[] = [];
+  const where = { label: 'spn: directory bind' };
+  const kctx: KdcContext = {
+    realm,
+    targets,
+    deadline: performance.now() + left(),
+    udpPreferenceLimit: defaults.udpPreferenceLimit,
+    now: () => new Date(),
+  };
+  const enctypes = (defaults.defaultTktEnctypes ?? defaults.permittedEnctypes ?? DEFAULT_ENCTYPES.map(String))
+    .map((n) => (/^\d+$/.test(n) ? Number(n) : getEnctype(n)?.id))
+    .filter((n): n is number => n !== undefined && getEnctype(n)?.implemented === true);
+  const etypes = enctypes.length ? enctypes : [...DEFAULT_ENCTYPES];
+  let tgt = ccTgt;
+  if (!tgt) {
+    const pw = o.password as string;
+    const salt = `${realm}${userName.split('/').join('')}`;
+    const r = await asExchange(kctx, userName, etypes, (info, req) => userKey(pw, info, req, salt), where, facts);
+    if (!r.creds)
+      return fail('tgt', `no TGT for ${userName}@${realm} from ${targets.map((t) => `${t.address}:${t.port}`).join(', ')}: ${r.detail}`);
+    tgt = r.creds;
+  }
+  const spn = ['ldap', dcName];
+  const st = await tgsExchange({ ...kctx, deadline: performance.now() + left() }, tgt, spn, etypes, where, facts);
+  if (!st.creds) return fail('service-ticket', `no service ticket for ${spn.join('/')}: ${st.detail}`);
+
+  // ---- bind
+  let bind: BindInfo;
+  try {
+    bind = await client.bindGssapi(st.creds);
+  } catch (e) {
+    return fail('bind', e instanceof LdapError ? e.message : `GSSAPI bind: ${(e as Error).message}`, e);
+  }
+  return {
+    client,
+    realm,
+    dc: { host: dcName, address: dcAddress, port: dc.port, how: dc.how },
+    rootDse,
+    baseDn,
+    bind,
+    user: `${userName}@${realm}`,
+    credentials: ccTgt ? 'ccache' : 'password',
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,5 @@
+export * from './controls.js';
+export * from './filter.js';
+export * from './framing.js';
+export * from './message.js';
+export * from './result-codes.js';
