@@ -18,8 +18,8 @@ import { decodeApRep, decodeApReq, decodeAuthenticator, decodeEncApRepPart } fro
 import {
   decodeSmb2Message,
   encodeSmb2Message,
-  SmbFramer,
   type Smb2Message,
+  SmbFramer,
   smb2SessionKey,
   smbProtocolOf,
   verifySmb2Signature,
@@ -80,14 +80,16 @@ function fieldsOf(m: Smb2Message): Record<string, string> {
   if (b.kind === 'negotiate-request') {
     out['smb2.dialect'] = b.value.dialects.map((d) => hx(d, 4)).join(',');
     out['smb2.client_guid'] = guidText(b.value.clientGuid);
-    if (b.value.negotiateContexts) out['smb2.negotiate_context.type'] = b.value.negotiateContexts.map((c) => hx(c.contextType, 4)).join(',');
+    if (b.value.negotiateContexts)
+      out['smb2.negotiate_context.type'] = b.value.negotiateContexts.map((c) => hx(c.contextType, 4)).join(',');
   } else if (b.kind === 'negotiate-response') {
     out['smb2.dialect'] = hx(b.value.dialectRevision, 4);
     out['smb2.server_guid'] = guidText(b.value.serverGuid);
     out['smb2.sec_mode'] = hx(b.value.securityMode, 2);
     out['smb2.capabilities'] = hx(b.value.capabilities >>> 0, 8);
     out['smb2.max_trans_size'] = String(b.value.maxTransactSize);
-    if (b.value.negotiateContexts) out['smb2.negotiate_context.type'] = b.value.negotiateContexts.map((c) => hx(c.contextType, 4)).join(',');
+    if (b.value.negotiateContexts)
+      out['smb2.negotiate_context.type'] = b.value.negotiateContexts.map((c) => hx(c.contextType, 4)).join(',');
   } else if (b.kind === 'session-setup-request' || b.kind === 'session-setup-response') {
     if (b.value.securityBuffer.length) out['smb2.olb.length'] = String(b.value.securityBuffer.length);
     if (b.kind === 'session-setup-response') out['smb2.session_flags'] = hx(b.value.sessionFlags, 4);
@@ -125,7 +127,12 @@ const TSHARK_FIELDS = [
 
 /** tshark's view: one row per SMB2 message of the stream, in frame order, split by direction. */
 function tsharkRows(file: string, s: Stream): { client: Record<string, string>[]; server: Record<string, string>[] } {
-  const args = ['-r', corpusPath(`pcap/${file}`), '-Y', `smb2 && tcp.stream == ${s.stream} && frame.number >= ${s.frames[0]} && frame.number <= ${s.frames[1]}`];
+  const args = [
+    '-r',
+    corpusPath(`pcap/${file}`),
+    '-Y',
+    `smb2 && tcp.stream == ${s.stream} && frame.number >= ${s.frames[0]} && frame.number <= ${s.frames[1]}`,
+  ];
   args.push('-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', '-e', 'tcp.srcport');
   for (const f of TSHARK_FIELDS) args.push('-e', f);
   const r = spawnSync('tshark', args, { encoding: 'utf8', timeout: 60_000 });
@@ -212,7 +219,11 @@ describe('SMB2 codec × real captures (corpus)', () => {
     it(`${file}: the same frames when the stream arrives 1, 7 and 100 bytes at a time`, () => {
       for (const dir of ['client', 'server'] as const) {
         const whole = decodeStream(s[dir], dir).smb2.map((d) => toHex(d.raw));
-        for (const chunk of [1, 7, 100]) assert.deepEqual(decodeStream(s[dir], dir, chunk).smb2.map((d) => toHex(d.raw)), whole);
+        for (const chunk of [1, 7, 100])
+          assert.deepEqual(
+            decodeStream(s[dir], dir, chunk).smb2.map((d) => toHex(d.raw)),
+            whole,
+          );
       }
     });
 
@@ -266,7 +277,9 @@ describe('SMB2 codec × real captures (corpus)', () => {
     const d = decryptTicket(apReq.ticket, keys);
     assert.equal(d.status, 'decrypted', d.detail);
     const tk = d.encPart?.key as { keytype: number; keyvalue: Uint8Array };
-    const auth = decodeAuthenticator(decrypt(apReq.authenticator.etype, tk.keyvalue, KeyUsage.AP_REQ_AUTHENTICATOR, apReq.authenticator.cipher));
+    const auth = decodeAuthenticator(
+      decrypt(apReq.authenticator.etype, tk.keyvalue, KeyUsage.AP_REQ_AUTHENTICATOR, apReq.authenticator.cipher),
+    );
     // server: NegTokenResp → AP-REP → its enc-part opens with the ticket's session key
     const resp = decodeNegotiationToken(sbOf(rep.msg));
     assert.equal(resp.type, 'negTokenResp');
@@ -281,7 +294,7 @@ describe('SMB2 codec × real captures (corpus)', () => {
     if (part.subkey && auth.subkey) assert.equal(verifySmb2Signature(0x0210, smb2SessionKey(auth.subkey.keyvalue), rep.raw), 'invalid');
     assert.equal(verifySmb2Signature(0x0210, smb2SessionKey(tk.keyvalue), rep.raw), 'invalid');
     const tampered = rep.raw.slice();
-    tampered[tampered.length - 1] ^= 1;
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 1;
     assert.equal(verifySmb2Signature(0x0210, smb2SessionKey(gssKey), tampered), 'invalid');
   });
 });

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runStep } from '../../lab/clients.js';
 import { applyScenario, type LabBase, startBase } from '../../lab/index.js';
 import { run } from '../../lab/proc.js';
 import type { LabEnv } from '../../lab/types.js';
