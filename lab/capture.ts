@@ -11,11 +11,12 @@ export interface Capture {
   stop(): Promise<string>;
 }
 
-export async function captureStart(file: string, net: LabNet, janitor: Janitor, iface = 'eth0'): Promise<Capture> {
+/** `filter`: a capture filter (pcap-filter(7)), e.g. the embedded lab's addresses on the shared `lo` */
+export async function captureStart(file: string, net: LabNet, janitor: Janitor, iface = 'eth0', filter?: string): Promise<Capture> {
   rmSync(file, { force: true });
   const log = `${file}.log`;
   rmSync(log, { force: true });
-  const pid = spawnDaemon([...net.clientExec, 'tshark', '-q', '-i', iface, '-w', file], log);
+  const pid = spawnDaemon([...net.clientExec, 'tshark', '-q', '-i', iface, ...(filter ? ['-f', filter] : []), '-w', file], log);
   const res: Resource = { kind: 'pid', pid, name: 'tshark', signal: 'SIGINT' };
   janitor.add(res);
   const until = Date.now() + 15_000;

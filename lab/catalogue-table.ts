@@ -1,8 +1,8 @@
 // Prints the catalogue as the markdown table in lab/README.md:   npx tsx lab/catalogue-table.ts
-import { SCENARIOS } from './catalogue.js';
+import { EMBEDDED, SCENARIOS } from './catalogue.js';
 import type { BackendId } from './types.js';
 
-const cols: BackendId[] = ['mit', 'samba'];
+const cols: BackendId[] = ['mit', 'samba', 'embedded'];
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 const lines = [
   `| scenario | root cause | ${cols.map((c) => `${c}: error seen (client + wire)`).join(' | ')} |`,
@@ -11,6 +11,8 @@ const lines = [
 for (const s of SCENARIOS) {
   const cell = (b: BackendId) => {
     const impl = s.backends[b];
+    const heldTo = b === 'embedded' ? EMBEDDED[s.id]?.heldTo : undefined;
+    if (impl && heldTo && impl.seen === s.backends[heldTo]?.seen) return `as ${heldTo} (its probe and wire filters)`;
     if (impl) return esc(impl.seen);
     const why = s.notOn?.[b];
     return why ? `— (${esc(why)})` : '—';

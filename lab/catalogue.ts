@@ -620,6 +620,23 @@ export const SCENARIOS: Scenario[] = [
     }),
   },
   {
+    id: 'basic-only',
+    seed: 'NTLM',
+    title: 'The server offers Basic authentication only (no Negotiate)',
+    rootCause: 'ntlm-only',
+    symptom: 'the browser shows a user name / password dialog; no Kerberos ticket is ever requested for the site',
+    backends: {
+      mit: {
+        url: 'http://webbasic.contoso.com/',
+        probe: () => [ok(kinit()), http('http://webbasic.contoso.com/', 401)],
+        wire: ['http.response.code == 401 && http.www_authenticate contains "Basic realm="'],
+        wireAbsent: [NO_AP_REQ, 'kerberos.msg_type == 12'],
+        seen: '401 WWW-Authenticate: Basic only; no TGS-REQ, no Negotiate',
+      },
+    },
+    notOn: { samba: 'staged on the MIT lab only (its Apache serves the same vhosts; ntlm-only covers the AD side)' },
+  },
+  {
     id: 'ntlm-fallback',
     seed: 'NTLM',
     title: 'The server offers Negotiate but the exchange falls back to NTLM (no SPN for the site)',
@@ -693,6 +710,102 @@ export const SCENARIOS: Scenario[] = [
     notOn: { mit: 'no SMB server in the MIT world' },
   },
 ];
+
+// ---- the embedded backend: held to a real one -----------------------------------------------------------------
+//
+// kerbscope's in-process CONTOSO.COM (src/embedded, `kerbscope lab`) stages each scenario itself; its catalogue
+// entry is the real backend's probe and wire filters, so the same MIT clients must report the same thing and the
+// same codes must be on the wire (test/lab/embedded.test.ts runs them). Overrides only where the embedded world
+// names its own hosts: it breaks iisserver's keytab rather than keeping webstale/webwrongkey/webenc sites, and its
+// addresses are 127.201.x.y, not 10.201.0.x.
+
+interface EmbeddedEntry {
+  heldTo: 'mit' | 'samba';
+  /** startEmbeddedLab's staging (default: the scenario id) */
+  stage?: string;
+  /** keep the real backend's inject: it only turns env.ops knobs the embedded lab has (DNS records, web clock) */
+  keepInject?: boolean;
+  override?: Partial<ScenarioImpl>;
+}
+
+const onIisserver = (status: number): Partial<ScenarioImpl> => ({
+  url: URL_OK,
+  spn: SPN_OK,
+  probe: () => [ok(kinit()), http(URL_OK, status)],
+});
+
+export const EMBEDDED: Record<string, EmbeddedEntry> = {
+  healthy: { heldTo: 'mit' },
+  'missing-spn': { heldTo: 'mit' },
+  'url-is-ip': {
+    heldTo: 'mit',
+    override: {
+      url: undefined,
+      spn: undefined,
+      probe: (env) => [ok(kinit()), http(`http://${env.hosts['iisserver.contoso.com']}/`, 401, /not found in Kerberos database/)],
+      wire: [krbErr(7), 'kerberos.SNameString matches "^127\\\\.[0-9.]+$"'],
+      seen: 'TGS-REQ for HTTP/127.201.x.y → KRB-ERROR 7; 401',
+    },
+  },
+  'cname-alias': { heldTo: 'mit' },
+  'cname-canonical': { heldTo: 'mit' },
+  'spn-with-port': { heldTo: 'mit' },
+  'no-srv-records': { heldTo: 'mit', keepInject: true },
+  'kdc-rejected': { heldTo: 'mit' },
+  'kdc-dropped': {
+    heldTo: 'mit',
+    override: {
+      // one process cannot drop a SYN: the handshake completes and then nothing answers (same client verdict)
+      wireAbsent: ['kerberos.msg_type == 11 || kerberos.msg_type == 30'],
+      seen: 'AS-REQ over UDP unanswered; TCP connects, AS-REQ unanswered; kinit "Cannot contact any KDC"',
+    },
+  },
+  'dns-dropped': { heldTo: 'mit' },
+  // the client's clock moves (faketime), as on the real labs: the embedded servers keep the real time
+  'clock-skew-as': { heldTo: 'mit', stage: 'healthy' },
+  'clock-skew-tgs': { heldTo: 'mit', stage: 'healthy' },
+  'clock-skew-web': { heldTo: 'mit', stage: 'healthy', keepInject: true },
+  'clock-skew-web-behind': { heldTo: 'mit', stage: 'healthy', keepInject: true },
+  'wrong-password': { heldTo: 'mit', stage: 'healthy' },
+  'unknown-user': { heldTo: 'mit', stage: 'healthy' },
+  // disableduser/lockeduser/expireduser exist in every staging, in their state, as on the real labs
+  'account-disabled': { heldTo: 'mit' },
+  'account-locked': { heldTo: 'mit' },
+  'password-expired': { heldTo: 'mit' },
+  'keytab-stale-kvno': { heldTo: 'mit', override: onIisserver(401) },
+  'keytab-wrong-key': { heldTo: 'mit', override: onIisserver(401) },
+  'keytab-missing-enctype': { heldTo: 'mit', override: onIisserver(401) },
+  'ticket-not-for-server': { heldTo: 'mit' },
+  'enctype-unsupported': { heldTo: 'mit' },
+  'duplicate-spn': { heldTo: 'samba' },
+  'spn-wrong-account': { heldTo: 'samba' },
+  'dns-a-wrong': {
+    heldTo: 'mit',
+    override: {
+      wire: ['dns.qry.name == "iisserver.contoso.com" && dns.a', krbErrIn401(35)],
+      seen: 'DNS A → the address where webalias answers; AP-REQ there → 401 with KRB-ERROR 35 KRB_AP_ERR_NOT_US',
+    },
+  },
+  'ntlm-only': { heldTo: 'mit' },
+  'basic-only': { heldTo: 'mit' },
+  'token-too-large': {
+    heldTo: 'mit',
+    override: { seen: 'user in 300 groups (real PAC), field limit 4096 → 400 Bad Request after the Negotiate header' },
+  },
+};
+
+for (const [id, e] of Object.entries(EMBEDDED)) {
+  const s = SCENARIOS.find((x) => x.id === id);
+  const real = s?.backends[e.heldTo];
+  if (!s || !real) throw new Error(`catalogue: embedded entry ${id} has no ${e.heldTo} implementation to be held to`);
+  s.backends.embedded = {
+    ...real,
+    inject: e.keepInject ? real.inject : undefined,
+    stage: e.stage ?? id,
+    ...e.override,
+    notes: `held to ${e.heldTo}${real.notes ? `; ${real.notes}` : ''}`,
+  };
+}
 
 export function scenarioById(id: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.id === id);

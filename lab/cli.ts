@@ -6,7 +6,7 @@ import { SCENARIOS } from './catalogue.js';
 import { stepArgv } from './clients.js';
 import { downAll, implFor, labDir, up } from './index.js';
 import { WEB_CNAMES } from './krb5conf.js';
-import { BACKENDS, type BackendId } from './types.js';
+import { NETNS_BACKENDS as BACKENDS, type BackendId } from './types.js';
 
 const USAGE = `usage:
   npm run lab -- list [--json]

@@ -64,7 +64,7 @@ export async function startBase(backend: BackendId, opts: BaseOptions = {}): Pro
     else if (backend === 'samba') {
       const { sambaLabUp } = await import('./backends/samba-lab.js');
       env = (await sambaLabUp(dir, id, net, janitor)).env;
-    } else throw new Error(`backend '${backend}' is not implemented yet`);
+    } else throw new Error(`backend '${backend}' runs in-process: kerbscope lab --scenario ID, or startEmbeddedLab()`);
     const setupMs = Math.round(performance.now() - t0);
     return {
       backend,

@@ -19,6 +19,7 @@ export const WEB_HOSTS: Record<string, string> = {
   'webhost.contoso.com': IP.web,
   'legacy.contoso.com': IP.web,
   'webntlm.contoso.com': IP.web,
+  'webbasic.contoso.com': IP.web,
   'webfallback.contoso.com': IP.web,
   'otherweb.contoso.com': IP.otherWeb,
   'websmall.contoso.com': IP.smallWeb,

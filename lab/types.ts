@@ -2,9 +2,14 @@
 // prove them. The catalogue (catalogue.ts) is data written in these types.
 import type { LabNet } from './netns.js';
 
-/** 'inproc' (an in-process KDC + acceptor written in kerbscope) is planned: the catalogue already has room for it. */
-export type BackendId = 'mit' | 'samba' | 'inproc';
-export const BACKENDS: readonly BackendId[] = ['mit', 'samba', 'inproc'];
+/**
+ * 'mit' and 'samba' run real Debian daemons in network namespaces (lab/backends); 'embedded' is kerbscope's own
+ * in-process CONTOSO.COM on loopback (src/embedded, `kerbscope lab`), held to the same probes and wire filters.
+ */
+export type BackendId = 'mit' | 'samba' | 'embedded';
+export const BACKENDS: readonly BackendId[] = ['mit', 'samba', 'embedded'];
+/** the backends `npm run lab -- up` starts (the embedded one is `kerbscope lab`) */
+export const NETNS_BACKENDS: readonly BackendId[] = ['mit', 'samba'];
 
 /** What every running backend offers a scenario: names, addresses, files, and the knobs scenarios turn. */
 export interface LabEnv {
@@ -79,6 +84,11 @@ export interface ProbeStep {
 }
 
 export interface ScenarioImpl {
+  /**
+   * embedded only: the `startEmbeddedLab({ scenario })` staging to start (default: the scenario id). Probes and wire
+   * filters are then the real backend's, run against the embedded servers (test/lab/embedded.test.ts).
+   */
+  stage?: string;
   /** the URL / SPN the scenario's client targets (default: the base's healthy site) */
   url?: string;
   spn?: string;

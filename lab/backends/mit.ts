@@ -212,6 +212,7 @@ export function mitVhosts(k: MitKdc['keytabs']): Vhost[] {
     n('webhost.contoso.com', k.app ?? ''), // reached as app.contoso.com (CNAME); key only for HTTP/app
     n('legacy.contoso.com', k.legacy ?? ''),
     n('webntlm.contoso.com', '', 'ntlm-only'),
+    n('webbasic.contoso.com', '', 'basic-only'),
     n('webfallback.contoso.com', '', 'negotiate-ntlmssp'), // no SPN: Kerberos fails, SPNEGO falls back to NTLM
     { name: 'portsrv.contoso.com', ip: IP.web, port: 8080, kind: 'negotiate', keytab: k.port ?? '' },
     { name: 'otherweb.contoso.com', ip: IP.otherWeb, port: 80, kind: 'negotiate', keytab: k.other ?? '' },

@@ -4,6 +4,7 @@
  * anonymous HTTP request); every network wait is bounded by the per-step timeout and the overall deadline.
  * Nothing is sent anywhere but the hosts the configuration, DNS and the URL name.
  */
+
 import { chmodSync, writeFileSync } from 'node:fs';
 import { getEnctype } from '../crypto/index.js';
 import type { Fact, Where } from '../facts/fact.js';
@@ -30,6 +31,7 @@ import type { KdcTarget } from '../net/kdc.js';
 import { tcpProbe } from '../net/probe.js';
 import { decodeGssToken, decodeInitialContextToken, decodeNegotiationToken } from '../protocol/gss/index.js';
 import { GssOid } from '../protocol/gss/oids.js';
+import { parseAuthValue } from '../protocol/http/auth-header.js';
 import { decodeApRep, decodeKrb5Message } from '../protocol/krb5/index.js';
 import { evaluate } from '../rules/index.js';
 import { fromBase64, toBase64 } from '../wire/encoding.js';
@@ -618,10 +620,10 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
       http.end('fail', `no HTTP response from ${url.host}: ${anon.error}`);
     } else {
       http.facts.push({ kind: 'http-response', where: w, url: url.href, server: anon.address, status: anon.status, challenges: offers });
-      for (const h of anon.wwwAuthenticate) {
-        const [scheme = '', tok] = h.trim().split(/\s+/);
-        http.facts.push({ kind: 'auth-header', where: w, direction: 'response', scheme, hasToken: Boolean(tok) });
-      }
+      // the shared RFC 7235 parser: `Basic realm="X"` carries auth-params, not a token
+      for (const h of anon.wwwAuthenticate)
+        for (const a of parseAuthValue(h, 'WWW-Authenticate'))
+          http.facts.push({ kind: 'auth-header', where: w, direction: 'response', scheme: a.scheme, hasToken: a.token !== undefined });
       if (anon.status !== 401)
         http.end(anon.status < 400 ? 'warn' : 'fail', `anonymous request → ${anon.status} (no authentication asked)`);
       else if (!negotiateOffered) http.end('fail', `401 offering ${offers.join(', ') || 'nothing'}: no Negotiate`);

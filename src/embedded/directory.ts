@@ -68,7 +68,10 @@ export function findAccount(dir: Directory, components: readonly string[], asCli
     const user = name.replace(/@.*$/, '');
     return dir.accounts.find((a) => a.kind !== 'krbtgt' && a.name.toLowerCase() === user);
   }
-  return dir.accounts.find((a) => a.spns.some((s) => s.toLowerCase() === name));
+  // an SPN on two accounts names no one: the KDC cannot choose whose key to use (Windows answers
+  // KDC_ERR_S_PRINCIPAL_UNKNOWN and logs KDC event 11, as Samba does; MS-KILE §3.3.5.1.1)
+  const owners = dir.accounts.filter((a) => a.spns.some((s) => s.toLowerCase() === name));
+  return owners.length === 1 ? owners[0] : undefined;
 }
 
 /** The account's key for an enctype (undefined when it has none: KDC_ERR_ETYPE_NOSUPP). */

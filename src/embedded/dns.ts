@@ -117,23 +117,27 @@ export interface DnsServer {
   host: string;
   port: number;
   queries: { name: string; qtype: number; transport: 'udp' | 'tcp' }[];
+  /** the zone it answers from; edits take effect with the next query (the lab's DNS operations) */
+  zone: ZoneRecord[];
   close(): Promise<void>;
 }
 
-export async function startDnsServer(o: { host: string; port: number; zone: readonly ZoneRecord[] }): Promise<DnsServer> {
+/** `silent`: queries are swallowed (UDP unanswered, TCP accepted and never answered), as behind a dropping firewall. */
+export async function startDnsServer(o: { host: string; port: number; zone: readonly ZoneRecord[]; silent?: boolean }): Promise<DnsServer> {
   assertLoopback(o.host);
   const queries: DnsServer['queries'] = [];
+  const zone = [...o.zone];
   const sockets = new Set<Socket>();
   const reply = (b: Uint8Array, transport: 'udp' | 'tcp'): Uint8Array | undefined => {
     const q = readQuestion(b);
     if (!q) return undefined;
     queries.push({ name: q.name, qtype: q.qtype, transport });
-    return answer(q, o.zone);
+    return o.silent ? new Uint8Array(0) : answer(q, zone);
   };
   const udp: UdpSocket = createSocket('udp4');
   udp.on('message', (msg, rinfo) => {
     const out = reply(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), 'udp');
-    if (out) udp.send(out, rinfo.port, rinfo.address);
+    if (out?.length) udp.send(out, rinfo.port, rinfo.address);
   });
   const tcp: Server = createServer((s) => {
     sockets.add(s);
@@ -154,6 +158,7 @@ export async function startDnsServer(o: { host: string; port: number; zone: read
           s.destroy();
           return;
         }
+        if (!out.length) continue;
         const framed = new Uint8Array(2 + out.length);
         framed[0] = out.length >> 8;
         framed[1] = out.length & 0xff;
@@ -174,6 +179,7 @@ export async function startDnsServer(o: { host: string; port: number; zone: read
     host: o.host,
     port,
     queries,
+    zone,
     async close() {
       if (closed) return;
       closed = true;

@@ -36,7 +36,14 @@ function tooBig(bytes: Uint8Array, o: KdcOptions): Uint8Array {
   });
 }
 
-export async function startKdcServer(o: KdcOptions & { host: string; port: number; udpMax?: number }): Promise<KdcServer> {
+/**
+ * `silent`: a port that swallows packets, as behind a firewall that drops them: UDP datagrams go unanswered and TCP
+ * connections are accepted but never answered (one process cannot drop a SYN: the handshake completes, then
+ * nothing; the client's verdict is the same, a timeout).
+ */
+export async function startKdcServer(
+  o: KdcOptions & { host: string; port: number; udpMax?: number; silent?: boolean },
+): Promise<KdcServer> {
   assertLoopback(o.host);
   const udpMax = o.udpMax ?? DEFAULT_UDP_MAX;
   const events: KdcServer['events'] = [];
@@ -47,6 +54,7 @@ export async function startKdcServer(o: KdcOptions & { host: string; port: numbe
     s.on('error', () => s.destroy());
     let buf = new Uint8Array(0);
     s.on('data', (chunk: Buffer) => {
+      if (o.silent) return;
       const joined = new Uint8Array(buf.length + chunk.length);
       joined.set(buf);
       joined.set(chunk, buf.length);
@@ -70,6 +78,7 @@ export async function startKdcServer(o: KdcOptions & { host: string; port: numbe
   });
   const udp: UdpSocket = createSocket('udp4');
   udp.on('message', (msg, rinfo) => {
+    if (o.silent) return;
     const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
     const a = handleKdcMessage(bytes, o);
     let out = a.bytes;

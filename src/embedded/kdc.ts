@@ -263,7 +263,8 @@ function asExchange(req: KdcReq, now: Date, o: KdcOptions): KdcAnswer {
   }
   if (Math.abs(stamp.getTime() - now.getTime()) > MAX_SKEW_MS) return fail(KrbErrorCode.KRB_AP_ERR_SKEW ?? 37, 'Clock skew too great');
   // Windows tells an expired password only to a client that proved it knows it
-  if (user.passwordExpired)
+  // (MS-KILE §3.3.5.7.1): except to ask for kadmin/changepw, the ticket that lets it set a new one (RFC 3244)
+  if (user.passwordExpired && b.sname.nameString.join('/').toLowerCase() !== 'kadmin/changepw')
     return fail(KrbErrorCode.KDC_ERR_KEY_EXPIRED ?? 23, 'Password has expired', ntStatusEData(NtStatus.STATUS_PASSWORD_EXPIRED));
 
   const tgsKey = negotiate(b.etype, server);

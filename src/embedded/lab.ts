@@ -43,6 +43,16 @@ export const EMBEDDED_SCENARIOS = [
   'ticket-not-for-server',
   'enctype-unsupported',
   'kdc-rejected',
+  'kdc-dropped',
+  'dns-dropped',
+  'no-srv-records',
+  'cname-canonical',
+  'duplicate-spn',
+  'spn-wrong-account',
+  'dns-a-wrong',
+  'ntlm-only',
+  'basic-only',
+  'token-too-large',
 ] as const;
 export type EmbeddedScenario = (typeof EMBEDDED_SCENARIOS)[number];
 
@@ -152,7 +162,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     kvno: svcKvno,
     keys: passwordKeys(REALM, 'svc-web', svcPassword, DEFAULT_ACCOUNT_ENCTYPES),
     // the port SPN only: a client that leaves the port out (all of them by default) asks for a name nobody has
-    spns: [spn, `HTTP/portsrv.${DOMAIN}:8080`],
+    spns: [spn, `HTTP/portsrv.${DOMAIN}:8080`, `HTTP/app.${DOMAIN}`],
     rid: 1106,
     fullName: 'IIS application pool',
   };
@@ -176,12 +186,48 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     rid: 1108,
     fullName: 'legacy application',
   };
-  const krbtgt: Account = { name: 'krbtgt', kind: 'krbtgt', kvno: 2, keys: randomKeys([18, 17]), spns: [], rid: 502, fullName: '' };
+  // kadmin/changepw is an SPN of krbtgt in AD: a user whose password expired gets a ticket for it, to change it
+  const krbtgt: Account = {
+    name: 'krbtgt',
+    kind: 'krbtgt',
+    kvno: 2,
+    keys: randomKeys([18, 17]),
+    spns: ['kadmin/changepw'],
+    rid: 502,
+    fullName: '',
+  };
+  // the account-state users of the real labs (the catalogue's probes name them), with john's password
+  const stateUser = (name: string, rid: number, state: Pick<Account, 'disabled' | 'locked' | 'passwordExpired'>): Account => ({
+    name,
+    kind: 'user',
+    kvno: 1,
+    keys: passwordKeys(REALM, name, password, DEFAULT_ACCOUNT_ENCTYPES),
+    spns: [],
+    rid,
+    fullName: name,
+    ...state,
+  });
+  // the directory's misconfigurations (setspn's view): a second owner, the SPN moved, a site's SPN added
+  if (scenario === 'duplicate-spn') alias.spns.push(spn);
+  if (scenario === 'spn-wrong-account') {
+    svc.spns = svc.spns.filter((x) => x !== spn);
+    alias.spns.push(spn);
+  }
+  if (scenario === 'token-too-large') svc.spns.push(`HTTP/websmall.${DOMAIN}`);
   const dirObj: Directory = {
     realm: REALM,
     domainSid: 'S-1-5-21-3623811015-3361044348-30300820',
     netbios: 'CONTOSO',
-    accounts: [krbtgt, user, svc, alias, legacy],
+    accounts: [
+      krbtgt,
+      user,
+      svc,
+      alias,
+      legacy,
+      stateUser('disableduser', 1110, { disabled: true }),
+      stateUser('lockeduser', 1111, { locked: true }),
+      stateUser('expireduser', 1112, { passwordExpired: true }),
+    ],
   };
 
   // The web server's keytab: the current keys, or (stale kvno) the keys of the password before the last reset
@@ -218,7 +264,9 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     const nth = (n: 0 | 1 | 2) => (single || n === 0 ? dcAddr : n === 1 ? nextAddress(dcAddr) : nextAddress(nextAddress(dcAddr)));
     // ticket-not-for-server: the site webalias.contoso.com has an address of its own (an IIS site binding) on
     // the same server, whose keytab holds only iisserver's key
-    webAddr = nth(scenario === 'ticket-not-for-server' ? 2 : 1);
+    // dns-a-wrong: iisserver's A record names that address, where another site (webalias) answers
+    const elsewhere = scenario === 'ticket-not-for-server' || scenario === 'dns-a-wrong';
+    webAddr = nth(elsewhere ? 2 : 1);
     const started: { close(): Promise<void> }[] = [];
     try {
       const kdc = await startKdcServer({
@@ -227,28 +275,49 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
         dir: dirObj,
         now: () => new Date(Date.now() + clock.kdc),
         udpMax: o.udpMax,
+        silent: scenario === 'kdc-dropped',
+        // token-too-large: the user is in 300 groups, every one in the PAC's logon info (8 bytes each)
+        extraGroups: scenario === 'token-too-large' ? Array.from({ length: 300 }, (_, i) => 5000 + i) : undefined,
       });
       started.push(kdc);
       const web = await startWebServer({
         host: webAddr,
         port: scenario === 'spn-with-port' && wellKnown ? 8080 : port(80, 2),
         realm: REALM,
-        spn,
-        keys: keytabKeys,
+        ...(scenario === 'dns-a-wrong'
+          ? {
+              spn: `HTTP/webalias.${DOMAIN}`,
+              keys: alias.keys.map((k) => ({ principal: `HTTP/webalias.${DOMAIN}@${REALM}`, kvno: alias.kvno, enctype: k.enctype, key: k.key })),
+            }
+          : { spn, keys: keytabKeys }),
+        offer: scenario === 'ntlm-only' ? 'NTLM' : scenario === 'basic-only' ? 'Basic' : undefined,
+        // token-too-large: a header limit the user's Negotiate header (300 groups in the PAC) exceeds
+        maxFieldSize: scenario === 'token-too-large' ? 4096 : undefined,
         now: () => new Date(Date.now() + clock.web),
         replay: new ReplayCache(),
       });
       started.push(web);
       const zone: ZoneRecord[] = [
         { name: `dc1.${DOMAIN}`, type: 'A', data: dcAddr },
-        { name: `iisserver.${DOMAIN}`, type: 'A', data: nth(1) },
+        { name: `iisserver.${DOMAIN}`, type: 'A', data: scenario === 'dns-a-wrong' ? webAddr : nth(1) },
+        { name: `webntlm.${DOMAIN}`, type: 'A', data: webAddr },
+        { name: `webbasic.${DOMAIN}`, type: 'A', data: webAddr },
+        { name: `websmall.${DOMAIN}`, type: 'A', data: webAddr },
         { name: `nospn.${DOMAIN}`, type: 'A', data: webAddr },
         { name: `www.${DOMAIN}`, type: 'CNAME', data: `iisserver.${DOMAIN}` },
+        // cname-canonical: app is an alias of webhost; the SPN is registered for the alias only
+        { name: `app.${DOMAIN}`, type: 'CNAME', data: `webhost.${DOMAIN}` },
+        { name: `webhost.${DOMAIN}`, type: 'A', data: webAddr },
         { name: `portsrv.${DOMAIN}`, type: 'A', data: webAddr },
         { name: `webalias.${DOMAIN}`, type: 'A', data: nth(2) },
         { name: `legacy.${DOMAIN}`, type: 'A', data: webAddr },
-        { name: `_kerberos._udp.${DOMAIN}`, type: 'SRV', data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
-        { name: `_kerberos._tcp.${DOMAIN}`, type: 'SRV', data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
+        // no-srv-records: the DC locator finds nothing (Windows error 1355)
+        ...(scenario === 'no-srv-records'
+          ? []
+          : [
+              { name: `_kerberos._udp.${DOMAIN}`, type: 'SRV' as const, data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
+              { name: `_kerberos._tcp.${DOMAIN}`, type: 'SRV' as const, data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
+            ]),
         // one address, one name: 127.0.0.1 is the site's when everything shares it (webalias when the site is
         // webalias: a PTR naming iisserver would make iisserver's the A record the site should have, dns-a-wrong)
         ...(single
@@ -256,7 +325,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
               {
                 name: ptrName(dcAddr),
                 type: 'PTR' as const,
-                data: `${scenario === 'ticket-not-for-server' ? 'webalias' : 'iisserver'}.${DOMAIN}`,
+                data: `${elsewhere ? 'webalias' : 'iisserver'}.${DOMAIN}`,
               },
             ]
           : [
@@ -265,7 +334,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
               { name: ptrName(nth(2)), type: 'PTR' as const, data: `webalias.${DOMAIN}` },
             ]),
       ];
-      const dns = await startDnsServer({ host: dcAddr, port: port(53, 1), zone });
+      const dns = await startDnsServer({ host: dcAddr, port: port(53, 1), zone, silent: scenario === 'dns-dropped' });
       started.push(dns);
       servers = { kdc, dns, web };
     } catch (e) {
@@ -286,10 +355,11 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   const { kdc, dns, web } = servers;
   // without the well-known ports the site is not on 8080: the SPN carries the port the site is really on, so the
   // port form a client could try (check's host:port question) names it, as on the real lab
-  if (!wellKnown) svc.spns = [spn, `HTTP/portsrv.${DOMAIN}:${web.port}`];
+  if (!wellKnown) svc.spns = svc.spns.map((x) => (x.startsWith(`HTTP/portsrv.${DOMAIN}:`) ? `HTTP/portsrv.${DOMAIN}:${web.port}` : x));
   // kdc-rejected: the KDC's address answers, its port 88 refuses (ICMP port unreachable, TCP RST)
   if (scenario === 'kdc-rejected') await kdc.close();
 
+  const locate = scenario === 'no-srv-records' || scenario === 'dns-dropped';
   const krb5Conf = join(dir, 'krb5.conf');
   const keytab = join(dir, 'http.keytab');
   const ccache = join(dir, 'ccache');
@@ -299,9 +369,10 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
       '# kerbscope embedded lab (CONTOSO.COM on loopback)',
       '[libdefaults]',
       `  default_realm = ${REALM}`,
-      '  dns_lookup_kdc = false',
+      // where the scenario is about finding the KDC, the client looks it up in DNS (SRV) instead of krb5.conf
+      `  dns_lookup_kdc = ${locate}`,
       '  dns_lookup_realm = false',
-      '  dns_canonicalize_hostname = false',
+      `  dns_canonicalize_hostname = ${scenario === 'cname-canonical'}`,
       '  rdns = false',
       ...(scenario === 'clock-skew-as' ? ['  kdc_timesync = 0'] : []),
       ...(scenario === 'enctype-unsupported'
@@ -311,11 +382,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
         : []),
       `  default_ccache_name = FILE:${ccache}`,
       '',
-      '[realms]',
-      `  ${REALM} = {`,
-      `    kdc = ${dcAddr}:${kdc.port}`,
-      '  }',
-      '',
+      ...(locate ? [] : ['[realms]', `  ${REALM} = {`, `    kdc = ${dcAddr}:${kdc.port}`, '  }', '']),
       '[domain_realm]',
       `  .${DOMAIN} = ${REALM}`,
       `  ${DOMAIN} = ${REALM}`,
@@ -346,6 +413,10 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     'spn-with-port': `portsrv.${DOMAIN}`,
     'ticket-not-for-server': `webalias.${DOMAIN}`,
     'enctype-unsupported': `legacy.${DOMAIN}`,
+    'cname-canonical': `app.${DOMAIN}`,
+    'ntlm-only': `webntlm.${DOMAIN}`,
+    'basic-only': `webbasic.${DOMAIN}`,
+    'token-too-large': `websmall.${DOMAIN}`,
   };
   const host = HOSTS[scenario] ?? `iisserver.${DOMAIN}`;
   const httpPort = web.port === 80 ? '' : `:${web.port}`;

@@ -2,6 +2,11 @@
  * "iisserver.contoso.com": an HTTP server on loopback that speaks Negotiate (RFC 4559) with the acceptor in
  * acceptor.ts. No header → 401 `WWW-Authenticate: Negotiate`; a good AP-REQ → 200 with the mutual-authentication
  * AP-REP in `WWW-Authenticate: Negotiate <token>`; a bad one → 401 with the KRB-ERROR token, as IIS answers.
+ *
+ * Staged misconfigurations: `offer` 'NTLM' or 'Basic' (a site whose Windows Authentication providers list has no
+ * Negotiate, or that has Basic authentication only: every request gets 401 with that scheme alone), and
+ * `maxFieldSize`, Apache's LimitRequestFieldSize (IIS/HTTP.sys: MaxFieldLength): a longer header line gets
+ * 400 "Size of a request header field exceeds server limit" before any authentication.
  */
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -24,12 +29,46 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export async function startWebServer(o: AcceptorOptions & { host: string; port: number }): Promise<WebServer> {
+export interface WebOptions extends AcceptorOptions {
+  host: string;
+  port: number;
+  /** the one scheme the site offers (default Negotiate) */
+  offer?: 'Negotiate' | 'NTLM' | 'Basic';
+  /** longest header line accepted, name + ': ' + value (default: Apache's 8190) */
+  maxFieldSize?: number;
+}
+
+/** Apache's default LimitRequestFieldSize */
+export const DEFAULT_MAX_FIELD_SIZE = 8190;
+
+export async function startWebServer(o: WebOptions): Promise<WebServer> {
   assertLoopback(o.host);
   const events: WebEvent[] = [];
   const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
+  const maxField = o.maxFieldSize ?? DEFAULT_MAX_FIELD_SIZE;
+  // Node's own limit (all headers together) is raised above ours, so that the field limit decides, as in Apache
+  const server: Server = createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      const line = `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`;
+      if (line.length > maxField) {
+        events.push({ authorization: /^authorization$/i.test(req.rawHeaders[i] ?? '') ? 'negotiate' : 'other', status: 400, text: 'field too long' });
+        res.writeHead(400, { 'Content-Type': 'text/plain', Connection: 'close' });
+        res.end('Bad Request\nSize of a request header field exceeds server limit.\n');
+        return;
+      }
+    }
     const h = req.headers.authorization ?? '';
+    if (o.offer && o.offer !== 'Negotiate') {
+      events.push({ authorization: h ? 'other' : 'none', status: 401 });
+      res.writeHead(401, {
+        'WWW-Authenticate': o.offer === 'Basic' ? `Basic realm="${o.realm}"` : 'NTLM',
+        'Content-Type': 'text/plain',
+        // kept open: NTLM is connection-bound, and a client whose NEGOTIATE got a bare "NTLM" on the same
+        // connection gives up (on a new connection it would start over, again and again)
+      });
+      res.end('Unauthorized\n');
+      return;
+    }
     const m = /^Negotiate\s+([A-Za-z0-9+/=]+)\s*$/i.exec(h);
     const challenge = (status: number, token?: Uint8Array, text = 'Unauthorized') => {
       res.writeHead(status, {

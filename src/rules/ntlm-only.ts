@@ -23,6 +23,11 @@ export const ntlmOnly: Rule = {
           'The 401 response lists no Negotiate (or Kerberos) challenge, so the client cannot use Kerberos at all: browsers use NTLM (or prompt for Basic). The seed’s IIS example answers "WWW-Authenticate: Negotiate" and "WWW-Authenticate: NTLM".',
         evidence: challenges.map((c) => `${c.where.label}: WWW-Authenticate: ${c.scheme}`),
         fix: [
+          ...(schemes.includes('ntlm')
+            ? []
+            : [
+                'IIS: Authentication → enable Windows Authentication (and disable Basic, which sends the password itself): appcmd set config /section:windowsAuthentication /enabled:true',
+              ]),
           "IIS: Authentication → Windows Authentication → Providers: put Negotiate first (or appcmd set config /section:windowsAuthentication /+providers.[value='Negotiate']).",
           'Apache: AuthType GSSAPI (mod_auth_gssapi) with GssapiCredStore keytab:/etc/httpd.keytab; nginx: spnego-http-auth.',
         ],

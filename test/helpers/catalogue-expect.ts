@@ -37,7 +37,7 @@ export const INDISTINGUISHABLE: Record<string, Indistinguishable[]> = {
   'duplicate-spn': [
     {
       sources: ['check', 'trace'],
-      backends: ['samba'],
+      backends: ['samba', 'embedded'],
       names: 'spn-missing',
       why: 'Samba (like Windows) answers a duplicate SPN with KDC_ERR_S_PRINCIPAL_UNKNOWN (7), exactly as for a missing one; only a directory search (setspn -X) shows the second account: no directory access in check or in a capture.',
     },
@@ -45,7 +45,7 @@ export const INDISTINGUISHABLE: Record<string, Indistinguishable[]> = {
   'spn-wrong-account': [
     {
       sources: ['check', 'trace'],
-      backends: ['samba'],
+      backends: ['samba', 'embedded'],
       names: 'keytab-wrong-key',
       why: "the web server answers KRB_AP_ERR_BAD_INTEGRITY (31), the same as a keytab with a wrong key; which account holds the SPN is directory data, and without the server's own keytab the key cannot be examined.",
     },
@@ -61,7 +61,7 @@ export const INDISTINGUISHABLE: Record<string, Indistinguishable[]> = {
   'keytab-missing-enctype': [
     {
       sources: ['check', 'trace'],
-      backends: ['mit', 'samba'],
+      backends: ['mit', 'samba', 'embedded'],
       names: 'keytab-stale-kvno',
       why: "the server answers KRB_AP_ERR_BADKEYVER (44) for a missing enctype exactly as for a stale kvno; only the server's own keytab (decode/check --keytab, acceptor side) tells them apart, and the client and the wire carry no copy of it.",
     },

@@ -13,7 +13,7 @@ import type { BackendId } from '../../lab/types.js';
 const TOOLS: Record<BackendId, string[]> = {
   mit: ['krb5kdc', 'kadmin.local', 'kinit', 'kvno', 'apache2', 'tshark', 'curl', 'faketime', 'iptables', 'ip', 'ktutil'],
   samba: ['samba', 'samba-tool', 'kinit', 'apache2', 'tshark', 'curl', 'net', 'ldapsearch', 'dig', 'iptables', 'ip'],
-  inproc: [],
+  embedded: ['kinit', 'kvno', 'tshark', 'curl', 'faketime', 'unshare'],
 };
 
 /** undefined when the lab can run; otherwise why not. */

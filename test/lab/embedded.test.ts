@@ -1,0 +1,89 @@
+// The embedded backend held to the real ones: for every catalogue scenario with an `embedded` entry, the embedded
+// lab is staged, the real backend's probe runs with the real MIT clients (kinit, kvno, curl --negotiate) and must
+// report the same thing (exit code and message), and the real backend's wire filters must match the capture of the
+// embedded servers' traffic (same KDC and HTTP error codes on the wire), decrypted with the embedded keys where the
+// real backend's entry asks for it. tshark must decode all of it without a malformed-packet warning.
+//
+//   LAB_SCENARIOS=healthy,missing-spn node --import tsx --test test/lab/embedded.test.ts
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { embeddedUp } from '../../lab/backends/embedded.js';
+import { captureStart, tsharkCount, tsharkFields } from '../../lab/capture.js';
+import { EMBEDDED, SCENARIOS } from '../../lab/catalogue.js';
+import { resetClient, runProbe } from '../../lab/clients.js';
+import { Janitor } from '../../lab/janitor.js';
+import { requireLab } from './harness.js';
+
+const only = process.env.LAB_SCENARIOS?.split(',').filter(Boolean);
+const ids = SCENARIOS.filter((s) => s.backends.embedded && (!only || only.includes(s.id))).map((s) => s.id);
+
+if (requireLab('embedded'))
+  describe('embedded backend × the real backends’ probes and wire', { concurrency: false }, () => {
+    const root = mkdtempSync(join(tmpdir(), 'ks-embedded-'));
+    let failed = false;
+    after(() => {
+      // a failed run keeps its captures (the paths are in the failure messages)
+      if (!failed) rmSync(root, { recursive: true, force: true });
+    });
+
+    it('every scenario the embedded lab stages is in the catalogue, held to a real backend', () => {
+      for (const [id, e] of Object.entries(EMBEDDED)) {
+        const s = SCENARIOS.find((x) => x.id === id);
+        assert.ok(s?.backends.embedded && s.backends[e.heldTo], id);
+      }
+    });
+
+    for (const id of ids) {
+      const scenario = SCENARIOS.find((s) => s.id === id);
+      const impl = scenario?.backends.embedded;
+      const heldTo = EMBEDDED[id]?.heldTo;
+      it(`${id} (staged ${impl?.stage ?? id}) ${heldTo ? `behaves as on ${heldTo}` : 'behaves as its own entry says'}`, { timeout: 120_000 }, async () => {
+        assert.ok(scenario && impl);
+        const dir = join(root, id);
+        mkdirSync(dir, { recursive: true });
+        const janitor = new Janitor(dir);
+        const base = await embeddedUp(impl.stage ?? id, dir);
+        let passed = false;
+        try {
+          const { env } = base;
+          resetClient(env);
+          const undo = await impl.inject?.(env);
+          const file = join(dir, `embedded-${id}.pcapng`);
+          const net24 = `${base.lab.hosts.dc.split('.').slice(0, 3).join('.')}.0/24`;
+          const cap = await captureStart(file, { ...env.net, clientExec: [] }, janitor, 'lo', `net ${net24}`);
+          const probe = impl.probe(env);
+          const results = await runProbe(env, probe);
+          await cap.stop();
+          await undo?.();
+          for (const r of results) {
+            assert.ok(
+              r.ok,
+              `${id}: step ${r.step.tool} ${r.why}\n--- exit ${r.result.code}, output:\n${r.result.stdout}${r.result.stderr}`,
+            );
+          }
+          assert.equal(results.length, probe.length, 'a step was not run');
+          for (const f of impl.wire) assert.ok((await tsharkCount(file, f)) > 0, `${id}: no frame in ${file} matches: ${f}`);
+          for (const f of impl.wireAbsent ?? []) assert.equal(await tsharkCount(file, f), 0, `${id}: frames in ${file} match: ${f}`);
+          for (const f of impl.wireDecrypted ?? []) {
+            assert.ok(
+              (await tsharkCount(file, f, env.decryptKeytab)) > 0,
+              `${id}: nothing matches ${f} decrypted with ${env.decryptKeytab}`,
+            );
+          }
+          // tshark decodes every embedded message as it decodes the real servers' (decrypted too: PAC, enc-parts)
+          const bad = await tsharkFields(file, '_ws.malformed || _ws.expert.severity >= "error"', ['frame.number', '_ws.expert.message'], {
+            keytab: env.decryptKeytab,
+          });
+          assert.deepEqual(bad, [], `${id}: tshark flags frames in ${file}`);
+          passed = true;
+        } finally {
+          if (!passed) failed = true;
+          janitor.cleanupSync();
+          await base.stop();
+        }
+      });
+    }
+  });
