@@ -32,6 +32,8 @@ export interface SessionOptions {
   dc?: string;
   kdc?: string;
   dnsServer?: string;
+  /** the SASL security layer to ask for when the server offers several (default: confidentiality) */
+  saslLayer?: 'integrity' | 'confidentiality';
   timeoutMs: number;
   env?: Record<string, string | undefined>;
 }
@@ -95,7 +97,7 @@ function hostPort(spec: string, dflt: number): { host: string; port: number } {
 export async function openDirectorySession(o: SessionOptions): Promise<DirectorySession> {
   const env = o.env ?? process.env;
   const deadline = performance.now() + o.timeoutMs;
-  const left = () => Math.max(50, Math.min(o.timeoutMs, deadline - performance.now()));
+  const left = () => Math.round(Math.max(50, Math.min(o.timeoutMs, deadline - performance.now())));
   const conf = loadKrb5Conf(env).conf;
   const defaults = clientDefaults(conf);
 
@@ -231,7 +233,7 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
   // ---- bind
   let bind: BindInfo;
   try {
-    bind = await client.bindGssapi(st.creds);
+    bind = await client.bindGssapi(st.creds, o.saslLayer ? { prefer: o.saslLayer } : {});
   } catch (e) {
     return fail('bind', e instanceof LdapError ? e.message : `GSSAPI bind: ${(e as Error).message}`, e);
   }

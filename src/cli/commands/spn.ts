@@ -36,6 +36,11 @@ export const spnCommand: Command = {
     dc: { type: 'string', value: 'HOST[:PORT]', description: 'the DC to read (default: _ldap._tcp.dc._msdcs SRV, else the krb5.conf KDC)' },
     kdc: { type: 'string', value: 'HOST[:PORT]', description: 'KDC to use (overrides krb5.conf and DNS)' },
     'dns-server': { type: 'string', value: 'IP[:PORT]', description: 'DNS server to ask (overrides resolv.conf)' },
+    'sasl-layer': {
+      type: 'string',
+      value: 'LAYER',
+      description: 'integrity | confidentiality: the SASL security layer to ask for (default confidentiality, as ldapsearch)',
+    },
     timeout: { type: 'string', value: 'MS', description: 'per step and overall time limit in ms (default 10000)' },
     json: { type: 'boolean', description: 'machine-readable output (schema in README)' },
   },
@@ -56,6 +61,9 @@ export const spnCommand: Command = {
     const timeoutMs = values.timeout === undefined ? 10_000 : Number(values.timeout);
     if (!Number.isFinite(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000)
       throw new UsageError('--timeout must be between 100 and 600000 ms');
+    const saslLayer = values['sasl-layer'] as string | undefined;
+    if (saslLayer !== undefined && saslLayer !== 'integrity' && saslLayer !== 'confidentiality')
+      throw new UsageError('--sasl-layer must be integrity or confidentiality');
     let password: string | undefined;
     if (values['password-stdin']) {
       if (!values.user) throw new UsageError('--password-stdin needs --user');
@@ -72,6 +80,7 @@ export const spnCommand: Command = {
         dc: values.dc as string | undefined,
         kdc: values.kdc as string | undefined,
         dnsServer,
+        ...(saslLayer ? { saslLayer: saslLayer as 'integrity' | 'confidentiality' } : {}),
         timeoutMs,
       });
     } catch (e) {
