@@ -2,6 +2,8 @@
  * The HTML report (issue 12): one self-contained page per command, rendered from the same models as the text and
  * JSON reports. Pure functions to a string: no I/O, no node:* import, so they run in the browser as well.
  */
+
+export { auditReport } from './audit.js';
 export { type CheckHtmlOptions, checkArrows, renderCheckHtml, stepError } from './check.js';
 export { type DecodeHtmlInput, type DecodeHtmlOptions, decodeArrows, renderDecodeHtml } from './decode.js';
 export { CSP, renderPage } from './document.js';

@@ -121,7 +121,7 @@ export function renderSequence(d: SequenceDiagram): string {
     .join('');
   const empty = arrows.length ? '' : `<text class="label" x="${MARGIN}" y="${HEAD + 34}">${escapeHtml('(nothing to draw)')}</text>`;
   return [
-    `<figure class="sequence"><svg role="img" aria-label="${escapeHtml(d.title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">`,
+    `<figure class="sequence"><svg role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">`,
     `<title>${escapeHtml(d.title)}</title><defs>${markers}</defs>`,
     lanes.join(''),
     parts.join(''),

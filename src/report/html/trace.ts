@@ -33,26 +33,38 @@ const LANE_TITLE: Record<Role | 'client', string> = {
   smb: 'SMB server',
 };
 
-/** The servers of each role, from the decoded messages (requests go to them, replies come from them). */
+/**
+ * The servers of each role, from the decoded messages: requests go to them, replies come from them. An address that
+ * sent a request of a role is that role's client, even when it also sends something reply-shaped (the third leg of
+ * a DCE/RPC bind carries an AP-REP from the client).
+ */
 export function traceRoles(r: TraceResult, rows: readonly TraceRow[]): Record<Role, Set<string>> {
-  const s: Record<Role, Set<string>> = { dns: new Set(), kdc: new Set(), web: new Set(), smb: new Set() };
-  for (const d of r.dns) s.dns.add(d.response ? d.src : d.dst);
+  const servers: Record<Role, Set<string>> = { dns: new Set(), kdc: new Set(), web: new Set(), smb: new Set() };
+  const clients: Record<Role, Set<string>> = { dns: new Set(), kdc: new Set(), web: new Set(), smb: new Set() };
+  const replied: Record<Role, Set<string>> = { dns: new Set(), kdc: new Set(), web: new Set(), smb: new Set() };
+  const saw = (role: Role, request: boolean, src: string, dst: string) => {
+    if (request) {
+      servers[role].add(dst);
+      clients[role].add(src);
+    } else replied[role].add(src);
+  };
+  for (const d of r.dns) saw('dns', !d.response, d.src, d.dst);
   for (const m of r.messages) {
     const req = m.msgType === 10 || m.msgType === 12 || m.msgType === 14;
-    if (m.transport === 'udp' || m.transport === 'tcp') s.kdc.add(req ? m.dst : m.src);
-    else if (m.transport === 'smb2') s.smb.add(req ? m.dst : m.src);
-    else if (m.transport === 'ldap' || m.transport === 'dcerpc') s.kdc.add(req ? m.dst : m.src);
+    const role: Role = m.transport === 'smb2' ? 'smb' : m.transport === 'http' ? 'web' : 'kdc';
+    saw(role, req, m.src, m.dst);
   }
-  for (const x of r.http) s.web.add(x.method ? x.dst : x.src);
+  for (const x of r.http) saw('web', !!x.method, x.src, x.dst);
   for (const row of rows) {
     const role = roleOfProtocol(row.protocol);
     if (!role) continue;
-    const request = /Request|request|Query for|bindRequest|searchRequest/.test(row.summary);
-    const response = /Response|response|bindResponse|searchResEntry/.test(row.summary);
-    if (request && !s[role].has(row.src)) s[role].add(row.dst);
-    else if (response && !s[role].has(row.dst)) s[role].add(row.src);
+    if (/Request|request|Query for|searchRequest|Bind auth|Alter_context/.test(row.summary)) saw(role, true, row.src, row.dst);
+    else if (/Response|response|searchResEntry|Bind_ack/.test(row.summary)) saw(role, false, row.src, row.dst);
   }
-  return s;
+  for (const role of Object.keys(servers) as Role[]) for (const a of replied[role]) if (!clients[role].has(a)) servers[role].add(a);
+  for (const role of Object.keys(servers) as Role[])
+    for (const a of clients[role]) if (servers[role].has(a) && !replied[role].has(a)) servers[role].delete(a);
+  return servers;
 }
 
 function roleOfProtocol(p: string): Role | undefined {
