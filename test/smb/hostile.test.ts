@@ -1,0 +1,318 @@
+// smbKerberosProbe against hostile and broken SMB servers on loopback (127.0.0.1, a free port): a closed port,
+// garbage, an HTTP server, a frame whose length lies, a truncated SMB2 message, an SMB1-only server, silence, a
+// dialect that was not offered, STATUS_LOGON_FAILURE, a KRB-ERROR inside SPNEGO, an endless MORE_PROCESSING loop, an
+// AP-REP that does not open. Each must end in a step with a stable code and a readable error, no exception, within
+// the timeout. The real server (Samba) is test/smb/lab-smb.test.ts; these servers speak just enough SMB2 (built
+// with kerbscope's own encoders) to reach the failure under test.
+import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { randomBytes } from '../../src/crypto/index.js';
+import { assertLoopback, closeAll, listenTcp } from '../../src/embedded/loopback.js';
+import type { Creds } from '../../src/krb/client.js';
+import { encodeInitialContextToken, encodeNegotiationToken, GssOid } from '../../src/protocol/gss/index.js';
+import { encodeApRep, encodeKrbError, encodeTicket, type Ticket } from '../../src/protocol/krb5/index.js';
+import {
+  decodeSmb2Message,
+  encodeDirectTcp,
+  encodeSmb2Message,
+  type Smb2Header,
+  type Smb2Message,
+  SmbFramer,
+} from '../../src/protocol/smb2/index.js';
+import { type SmbProbeResult, smbKerberosProbe } from '../../src/smb/index.js';
+
+const HOST = '127.0.0.1';
+assertLoopback(HOST);
+const TIMEOUT = 1500;
+
+function fakeCreds(): Creds {
+  const ticket: Ticket = {
+    tktVno: 5,
+    realm: 'CONTOSO.COM',
+    sname: { nameType: 2, nameString: ['cifs', 'fake.contoso.com'] },
+    encPart: { etype: 18, kvno: 2, cipher: randomBytes(120) },
+  };
+  return {
+    client: { nameType: 1, nameString: ['john'] },
+    crealm: 'CONTOSO.COM',
+    server: ticket.sname,
+    srealm: 'CONTOSO.COM',
+    ticket,
+    ticketDer: encodeTicket(ticket),
+    sessionKey: { enctype: 18, key: randomBytes(32) },
+    flags: 0,
+    authtime: new Date(),
+    endtime: new Date(Date.now() + 3600_000),
+  };
+}
+
+type Behaviour = (sock: Socket, req: Smb2Message | undefined, raw: Uint8Array) => void;
+
+function reply(req: Smb2Message, o: Partial<Smb2Header>, body: Smb2Message['body']): Uint8Array {
+  return encodeDirectTcp(
+    encodeSmb2Message({
+      header: { ...req.header, flags: 1, credits: 1, status: 0, signature: new Uint8Array(16), ...o },
+      body,
+    }),
+  );
+}
+
+const negotiateOk = (req: Smb2Message, dialect = 0x0302) =>
+  reply(
+    req,
+    {},
+    {
+      kind: 'negotiate-response',
+      value: {
+        securityMode: 3,
+        dialectRevision: dialect,
+        serverGuid: new Uint8Array(16).fill(0xab),
+        capabilities: 0,
+        maxTransactSize: 65536,
+        maxReadSize: 65536,
+        maxWriteSize: 65536,
+        systemTime: 0n,
+        serverStartTime: 0n,
+        securityBuffer: new Uint8Array(0),
+      },
+    },
+  );
+
+const spnegoResp = (negState: 'accept-completed' | 'accept-incomplete' | 'reject', responseToken?: Uint8Array) =>
+  encodeNegotiationToken({
+    type: 'negTokenResp',
+    value: { negState, supportedMech: GssOid.KRB5, ...(responseToken ? { responseToken } : {}) },
+  });
+
+const krb5Token = (tokId: number, body: Uint8Array) =>
+  encodeInitialContextToken({ thisMech: GssOid.KRB5, innerToken: new Uint8Array([tokId >> 8, tokId & 0xff, ...body]) });
+
+/** An SMB2 server whose NEGOTIATE answer is normal and whose SESSION_SETUP answer is `onSetup`. */
+function smbServer(onSetup: (req: Smb2Message) => Uint8Array, dialect = 0x0302): Behaviour {
+  return (sock, req) => {
+    if (!req) return;
+    if (req.header.command === 0) sock.write(negotiateOk(req, dialect));
+    else if (req.header.command === 1) sock.write(onSetup(req));
+  };
+}
+
+const SERVERS: Record<string, Behaviour> = {
+  garbage: (sock) => sock.write(Buffer.from('\x00\x00\x00\x10not smb at all!!')),
+  http: (sock) => sock.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'),
+  'huge-length': (sock) => sock.write(Buffer.from([0, 0xff, 0xff, 0xff, 1, 2, 3])),
+  'truncated-frame-then-close': (sock, req) => {
+    if (!req) return;
+    const full = negotiateOk(req);
+    sock.end(full.subarray(0, 80));
+  },
+  'truncated-frame-then-silence': (sock, req) => {
+    if (!req) return;
+    sock.write(negotiateOk(req).subarray(0, 90));
+  },
+  'truncated-smb2-message': (sock, req) => {
+    if (!req) return;
+    const msg = negotiateOk(req).subarray(4, 4 + 100); // a whole frame holding a negotiate response cut at 100 bytes
+    sock.write(encodeDirectTcp(msg));
+  },
+  'smb1-only': (sock) => {
+    const smb1 = new Uint8Array(39);
+    smb1.set([0xff, 0x53, 0x4d, 0x42, 0x72]);
+    sock.write(encodeDirectTcp(smb1));
+  },
+  silent: () => {},
+  'wrong-dialect': smbServer(() => new Uint8Array(0), 0x0311),
+  'logon-failure': smbServer((req) =>
+    reply(
+      req,
+      { status: 0xc000006d, sessionId: 5n },
+      { kind: 'error-response', value: { errorContextCount: 0, errorData: new Uint8Array(0) } },
+    ),
+  ),
+  'krb-error-in-spnego': smbServer((req) =>
+    reply(
+      req,
+      { status: 0xc0000016, sessionId: 5n },
+      {
+        kind: 'session-setup-response',
+        value: {
+          sessionFlags: 0,
+          securityBuffer: spnegoResp(
+            'accept-incomplete',
+            krb5Token(
+              0x0300,
+              encodeKrbError({
+                pvno: 5,
+                msgType: 30,
+                stime: new Date(Math.floor(Date.now() / 1000) * 1000),
+                susec: 0,
+                errorCode: 37,
+                realm: 'CONTOSO.COM',
+                sname: { nameType: 2, nameString: ['cifs', 'fake.contoso.com'] },
+              }),
+            ),
+          ),
+        },
+      },
+    ),
+  ),
+  'more-processing-forever': smbServer((req) =>
+    reply(
+      req,
+      { status: 0xc0000016, sessionId: 5n },
+      { kind: 'session-setup-response', value: { sessionFlags: 0, securityBuffer: spnegoResp('accept-incomplete') } },
+    ),
+  ),
+  'forged-ap-rep': smbServer((req) =>
+    reply(
+      req,
+      { status: 0, sessionId: 5n },
+      {
+        kind: 'session-setup-response',
+        value: {
+          sessionFlags: 0,
+          securityBuffer: spnegoResp(
+            'accept-completed',
+            krb5Token(0x0200, encodeApRep({ pvno: 5, msgType: 15, encPart: { etype: 18, cipher: randomBytes(60) } })),
+          ),
+        },
+      },
+    ),
+  ),
+  'spnego-garbage': smbServer((req) =>
+    reply(
+      req,
+      { status: 0, sessionId: 5n },
+      { kind: 'session-setup-response', value: { sessionFlags: 0, securityBuffer: Uint8Array.of(0xa1, 0x82, 0xff) } },
+    ),
+  ),
+};
+
+describe('smbKerberosProbe against hostile servers (loopback)', () => {
+  const servers: Server[] = [];
+  const sockets = new Set<Socket>();
+  const ports: Record<string, number> = {};
+  let closedPort = 0;
+  before(async () => {
+    for (const [name, behave] of Object.entries(SERVERS)) {
+      const srv = createServer((sock) => {
+        sockets.add(sock);
+        sock.on('close', () => sockets.delete(sock));
+        sock.on('error', () => {});
+        const framer = new SmbFramer();
+        sock.on('data', (d) => {
+          let frames: Uint8Array[] = [];
+          try {
+            frames = framer.push(new Uint8Array(d));
+          } catch {
+            sock.destroy();
+            return;
+          }
+          for (const f of frames) behave(sock, decodeSmb2Message(f), f);
+        });
+      });
+      ports[name] = await listenTcp(srv, 0, HOST);
+      servers.push(srv);
+    }
+    const tmp = createServer();
+    closedPort = await listenTcp(tmp, 0, HOST);
+    await new Promise<void>((r) => tmp.close(() => r()));
+  });
+  after(async () => {
+    await closeAll(sockets, ...servers);
+  });
+
+  const probe = (port: number, timeoutMs = TIMEOUT) =>
+    smbKerberosProbe({
+      host: HOST,
+      port,
+      server: 'fake.contoso.com',
+      share: 'netlogon',
+      timeoutMs,
+      credentials: { kind: 'ticket', ticket: fakeCreds() },
+    });
+
+  const failed = (r: SmbProbeResult) => r.steps.find((s) => s.outcome === 'fail');
+
+  const cases: [string, string, string, RegExp][] = [
+    ['garbage', 'negotiate', 'not-smb2', /the reply is not SMB \(first bytes 6e6f7420/],
+    ['http', 'negotiate', 'bad-frame', /not an SMB2 direct-TCP stream/],
+    ['huge-length', 'negotiate', 'bad-frame', /exceeds the .*-byte limit/],
+    ['truncated-frame-then-close', 'negotiate', 'closed', /closed the connection in the middle of a frame/],
+    ['truncated-frame-then-silence', 'negotiate', 'timeout', /bytes of a frame received/],
+    ['truncated-smb2-message', 'negotiate', 'bad-reply', /NEGOTIATE reply is malformed: .*(input ends early|runs past)/],
+    ['smb1-only', 'negotiate', 'not-smb2', /SMB1/],
+    ['silent', 'negotiate', 'timeout', /no complete reply within/],
+    ['wrong-dialect', 'negotiate', 'no-common-dialect', /3\.1\.1, which was not offered/],
+    ['logon-failure', 'session-setup', 'logon-failure', /STATUS_LOGON_FAILURE/],
+    ['krb-error-in-spnego', 'session-setup', 'krb-error', /KRB_AP_ERR_SKEW \(37\)/],
+    ['more-processing-forever', 'session-setup', 'more-processing-loop', /MORE_PROCESSING_REQUIRED/],
+    ['forged-ap-rep', 'session-setup', 'mutual-auth-failed', /does not open with the ticket's session key/],
+    ['spnego-garbage', 'session-setup', 'bad-reply', /not a SPNEGO NegTokenResp/],
+  ];
+  for (const [server, step, code, error] of cases)
+    it(`${server} → ${step} fails with ${code}`, async () => {
+      const t0 = performance.now();
+      const r = await probe(ports[server] as number);
+      const ms = performance.now() - t0;
+      const f = failed(r);
+      assert.ok(f, `no failed step: ${JSON.stringify(r.steps)}`);
+      assert.equal(f.id, step, JSON.stringify(f));
+      assert.equal(f.code, code, JSON.stringify(f));
+      assert.match(f.error ?? '', error);
+      assert.equal(r.ok, false);
+      assert.ok(ms < TIMEOUT + 500, `took ${Math.round(ms)} ms (timeout ${TIMEOUT})`);
+      // the steps after the failure are skipped, in order
+      const i = r.steps.findIndex((s) => s.id === step);
+      assert.ok(r.steps.slice(i + 1).every((s) => s.outcome === 'skip'));
+      if (code === 'krb-error') {
+        assert.equal(r.krbError?.name, 'KRB_AP_ERR_SKEW');
+        assert.ok(r.facts.some((x) => x.kind === 'krb-error' && x.from === 'service' && x.code === 37));
+      }
+      if (code === 'mutual-auth-failed') assert.equal(r.mutualAuth, 'failed');
+    });
+
+  it('a closed port → connect fails with tcp-refused at once', async () => {
+    const r = await probe(closedPort);
+    assert.deepEqual(
+      r.steps.map((s) => [s.id, s.outcome, s.code]),
+      [
+        ['connect', 'fail', 'tcp-refused'],
+        ['negotiate', 'skip', undefined],
+        ['ticket', 'skip', undefined],
+        ['session-setup', 'skip', undefined],
+        ['tree-connect', 'skip', undefined],
+      ],
+    );
+    assert.ok(r.ms < 1000);
+  });
+
+  it('a name instead of an address is refused without a lookup', async () => {
+    const r = await smbKerberosProbe({
+      host: 'dc1.contoso.com',
+      server: 'dc1.contoso.com',
+      share: 'x',
+      timeoutMs: 500,
+      credentials: { kind: 'ticket', ticket: fakeCreds() },
+    });
+    assert.equal(r.steps[0]?.code, 'not-an-address');
+  });
+
+  it('the result holds no secret: no session key, ticket cipher or token bytes', async () => {
+    const creds = fakeCreds();
+    const r = await smbKerberosProbe({
+      host: HOST,
+      port: ports['forged-ap-rep'] as number,
+      server: 'fake.contoso.com',
+      share: 'netlogon',
+      timeoutMs: TIMEOUT,
+      credentials: { kind: 'ticket', ticket: creds },
+    });
+    const text = JSON.stringify(r, (_k, v) =>
+      v instanceof Uint8Array ? Buffer.from(v).toString('hex') : typeof v === 'bigint' ? String(v) : v,
+    );
+    for (const secret of [creds.sessionKey.key, creds.ticket.encPart.cipher.subarray(0, 16)])
+      assert.ok(!text.includes(Buffer.from(secret).toString('hex')), 'a secret is in the result');
+    assert.ok(!/Uint8Array|"[0-9a-f]{64,}"/.test(text), 'no byte arrays in the result');
+  });
+});
