@@ -786,6 +786,19 @@ export const EMBEDDED: Record<string, EmbeddedEntry> = {
       seen: 'DNS A → the address where webalias answers; AP-REQ there → 401 with KRB-ERROR 35 KRB_AP_ERR_NOT_US',
     },
   },
+  'ldap-blocked': {
+    heldTo: 'samba',
+    override: {
+      probe: (env) => [
+        ok(kinit()),
+        fails({ tool: 'ldapsearch', host: 'dc1.contoso.com' }, /Can't contact LDAP server/),
+        fails({ tool: 'cldap', server: env.hosts['dc1.contoso.com'] ?? '' }, /Didn't find the cldap server/),
+      ],
+      // UDP 389 dropped; TCP 389 refused (one process cannot drop a SYN; held open, a port probe would call it open)
+      wireAbsent: ['udp.srcport == 389'],
+      seen: 'CLDAP netlogon ping to UDP 389 unanswered, TCP 389 refused; ldapsearch "Can\'t contact LDAP server", net ads lookup "Didn\'t find the cldap server!"',
+    },
+  },
   'ntlm-only': { heldTo: 'mit' },
   'basic-only': { heldTo: 'mit' },
   'token-too-large': {

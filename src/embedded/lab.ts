@@ -17,6 +17,7 @@ import { randomBytes } from '../crypto/index.js';
 import { encodeKeytab } from '../formats/keytab.js';
 import { toHex } from '../wire/encoding.js';
 import { ReplayCache, type ServiceKey } from './acceptor.js';
+import { type CldapServer, startCldapServer } from './cldap.js';
 import { type Account, DEFAULT_ACCOUNT_ENCTYPES, type Directory, passwordKeys, randomKeys } from './directory.js';
 import { type DnsServer, startDnsServer, type ZoneRecord } from './dns.js';
 import { type KdcServer, startKdcServer } from './kdc-server.js';
@@ -53,6 +54,7 @@ export const EMBEDDED_SCENARIOS = [
   'ntlm-only',
   'basic-only',
   'token-too-large',
+  'ldap-blocked',
 ] as const;
 export type EmbeddedScenario = (typeof EMBEDDED_SCENARIOS)[number];
 
@@ -98,7 +100,8 @@ export interface EmbeddedLab {
   dir: string;
   /** milliseconds from the call to ready */
   startMs: number;
-  servers: { kdc: KdcServer; dns: DnsServer; web: WebServer };
+  /** cldap: only on the well-known ports (the DC locator pings UDP 389; an AD domain's SRV records then exist) */
+  servers: { kdc: KdcServer; dns: DnsServer; web: WebServer; cldap?: CldapServer };
   /** the accounts and keys the KDC serves (tests verify PAC signatures with the krbtgt key) */
   directory: Directory;
   /**
@@ -112,6 +115,8 @@ export interface EmbeddedLab {
 const REALM = 'CONTOSO.COM';
 const DOMAIN = 'contoso.com';
 const TEN_MINUTES = 10 * 60_000;
+/** the domain's objectGUID (any fixed value: it names this lab's CONTOSO) */
+const domainGuid = Uint8Array.from([0x4b, 0x53, 0x43, 0x4f, 0x4e, 0x54, 0x4f, 0x53, 0x4f, 0x2d, 0x4c, 0x41, 0x42, 0x2d, 0x30, 0x31]);
 
 function randomAddress(): string {
   const b = randomBytes(3);
@@ -256,10 +261,24 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   };
 
   let servers: EmbeddedLab['servers'] | undefined;
+  let dcAddrForCldap = '';
+  const cldapServer = () =>
+    wellKnown
+      ? startCldapServer({
+          host: dcAddrForCldap,
+          port: 389,
+          dnsDomain: DOMAIN,
+          netbiosDomain: 'CONTOSO',
+          dcName: `dc1.${DOMAIN}`,
+          domainGuid: domainGuid,
+          silent: scenario === 'ldap-blocked',
+        })
+      : undefined;
   let dcAddr = '';
   let webAddr = '';
   for (let attempt = 0; attempt < 8 && !servers; attempt++) {
     dcAddr = single ? '127.0.0.1' : (o.address ?? randomAddress());
+    dcAddrForCldap = dcAddr;
     /** the DC's address, the one after it (iisserver), and the one after that (webalias) */
     const nth = (n: 0 | 1 | 2) => (single || n === 0 ? dcAddr : n === 1 ? nextAddress(dcAddr) : nextAddress(nextAddress(dcAddr)));
     // ticket-not-for-server: the site webalias.contoso.com has an address of its own (an IIS site binding) on
@@ -287,7 +306,12 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
         ...(scenario === 'dns-a-wrong'
           ? {
               spn: `HTTP/webalias.${DOMAIN}`,
-              keys: alias.keys.map((k) => ({ principal: `HTTP/webalias.${DOMAIN}@${REALM}`, kvno: alias.kvno, enctype: k.enctype, key: k.key })),
+              keys: alias.keys.map((k) => ({
+                principal: `HTTP/webalias.${DOMAIN}@${REALM}`,
+                kvno: alias.kvno,
+                enctype: k.enctype,
+                key: k.key,
+              })),
             }
           : { spn, keys: keytabKeys }),
         offer: scenario === 'ntlm-only' ? 'NTLM' : scenario === 'basic-only' ? 'Basic' : undefined,
@@ -317,6 +341,14 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
           : [
               { name: `_kerberos._udp.${DOMAIN}`, type: 'SRV' as const, data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
               { name: `_kerberos._tcp.${DOMAIN}`, type: 'SRV' as const, data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
+              // an AD domain's DC locator records (MS-ADTS §6.3.2.3), where the CLDAP responder is on 389
+              ...(wellKnown
+                ? [
+                    { name: `_ldap._tcp.dc._msdcs.${DOMAIN}`, type: 'SRV' as const, data: `0 100 389 dc1.${DOMAIN}` },
+                    { name: `_ldap._tcp.${DOMAIN}`, type: 'SRV' as const, data: `0 100 389 dc1.${DOMAIN}` },
+                    { name: `_kerberos._tcp.dc._msdcs.${DOMAIN}`, type: 'SRV' as const, data: `0 100 ${kdc.port} dc1.${DOMAIN}` },
+                  ]
+                : []),
             ]),
         // one address, one name: 127.0.0.1 is the site's when everything shares it (webalias when the site is
         // webalias: a PTR naming iisserver would make iisserver's the A record the site should have, dns-a-wrong)
@@ -336,7 +368,9 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
       ];
       const dns = await startDnsServer({ host: dcAddr, port: port(53, 1), zone, silent: scenario === 'dns-dropped' });
       started.push(dns);
-      servers = { kdc, dns, web };
+      const cldap = cldapServer ? await cldapServer() : undefined;
+      if (cldap) started.push(cldap);
+      servers = { kdc, dns, web, ...(cldap ? { cldap } : {}) };
     } catch (e) {
       for (const s of started.reverse()) await s.close();
       const code = (e as NodeJS.ErrnoException).code;
@@ -352,7 +386,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     }
   }
   if (!servers) throw new Error('no free loopback address for the embedded lab');
-  const { kdc, dns, web } = servers;
+  const { kdc, dns, web, cldap } = servers;
   // without the well-known ports the site is not on 8080: the SPN carries the port the site is really on, so the
   // port form a client could try (check's host:port question) names it, as on the real lab
   if (!wellKnown) svc.spns = svc.spns.map((x) => (x.startsWith(`HTTP/portsrv.${DOMAIN}:`) ? `HTTP/portsrv.${DOMAIN}:${web.port}` : x));
@@ -446,7 +480,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     async stop() {
       if (stopped) return;
       stopped = true;
-      await Promise.all([kdc.close(), dns.close(), web.close()]);
+      await Promise.all([kdc.close(), dns.close(), web.close(), cldap?.close()]);
       if (ownDir && !o.keep) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -34,5 +34,6 @@ export const EMBEDDED_SCENARIO_TITLES: Record<EmbeddedScenario, string> = {
   'dns-a-wrong': "The site's DNS A record points at another web server",
   'ntlm-only': 'The server offers NTLM only (no Negotiate)',
   'basic-only': 'The server offers Basic authentication only (no Negotiate)',
+  'ldap-blocked': 'LDAP/CLDAP port 389 is blocked (Kerberos itself works)',
   'token-too-large': "The Negotiate token is larger than the server's request-header limit (user in many groups)",
 };

@@ -51,7 +51,11 @@ export async function startWebServer(o: WebOptions): Promise<WebServer> {
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
       const line = `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`;
       if (line.length > maxField) {
-        events.push({ authorization: /^authorization$/i.test(req.rawHeaders[i] ?? '') ? 'negotiate' : 'other', status: 400, text: 'field too long' });
+        events.push({
+          authorization: /^authorization$/i.test(req.rawHeaders[i] ?? '') ? 'negotiate' : 'other',
+          status: 400,
+          text: 'field too long',
+        });
         res.writeHead(400, { 'Content-Type': 'text/plain', Connection: 'close' });
         res.end('Bad Request\nSize of a request header field exceeds server limit.\n');
         return;

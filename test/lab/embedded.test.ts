@@ -36,11 +36,43 @@ if (requireLab('embedded'))
       }
     });
 
+    // the DC locator's first packet, answered as a DC does: Samba's `net ads lookup` reads the embedded CLDAP reply
+    // (NETLOGON_SAM_LOGON_RESPONSE_EX) and tshark decodes it without complaint
+    it('healthy: net ads lookup (CLDAP netlogon ping) finds dc1.contoso.com', { timeout: 60_000 }, async () => {
+      const dir = join(root, 'cldap');
+      mkdirSync(dir, { recursive: true });
+      const janitor = new Janitor(dir);
+      const base = await embeddedUp('healthy', dir);
+      try {
+        const file = join(dir, 'cldap.pcapng');
+        const net24 = `${base.lab.hosts.dc.split('.').slice(0, 3).join('.')}.0/24`;
+        const cap = await captureStart(file, { ...base.env.net, clientExec: [] }, janitor, 'lo', `net ${net24}`);
+        const [r] = await runProbe(base.env, [{ step: { tool: 'cldap', server: base.lab.hosts.dc }, expect: { code: 0 } }]);
+        await cap.stop();
+        assert.ok(r?.ok, `net ads lookup: ${r?.why}\n${r?.result.stdout}${r?.result.stderr}`);
+        const out = `${r.result.stdout}`;
+        assert.match(out, /Response Type:\s+LOGON_SAM_LOGON_RESPONSE_EX/);
+        assert.match(out, /Forest:\s+contoso\.com/);
+        assert.match(out, /Domain Controller:\s+dc1\.contoso\.com/);
+        assert.match(out, /Is a GC of the forest/);
+        const pings = base.lab.servers.cldap?.pings ?? [];
+        assert.ok(pings.length > 0 && pings.every((p) => p.answered), JSON.stringify(pings));
+        assert.ok((await tsharkCount(file, 'cldap && udp.srcport == 389')) > 0, 'the reply is on the wire');
+        const bad = await tsharkFields(file, '_ws.malformed || _ws.expert.severity >= "error"', ['frame.number']);
+        assert.deepEqual(bad, [], `tshark flags frames in ${file}`);
+      } finally {
+        janitor.cleanupSync();
+        await base.stop();
+      }
+    });
+
     for (const id of ids) {
       const scenario = SCENARIOS.find((s) => s.id === id);
       const impl = scenario?.backends.embedded;
       const heldTo = EMBEDDED[id]?.heldTo;
-      it(`${id} (staged ${impl?.stage ?? id}) ${heldTo ? `behaves as on ${heldTo}` : 'behaves as its own entry says'}`, { timeout: 120_000 }, async () => {
+      it(`${id} (staged ${impl?.stage ?? id}) ${heldTo ? `behaves as on ${heldTo}` : 'behaves as its own entry says'}`, {
+        timeout: 120_000,
+      }, async () => {
         assert.ok(scenario && impl);
         const dir = join(root, id);
         mkdirSync(dir, { recursive: true });

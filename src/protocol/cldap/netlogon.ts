@@ -162,3 +162,110 @@ export function netlogonFromLdap(msg: Uint8Array): Uint8Array | undefined {
   }
   return undefined;
 }
+
+// ---- the DC's side (the embedded lab's CLDAP responder) -------------------------------------------------------
+
+/** What a netlogon ping asks (MS-ADTS §6.3.3.2): the equality terms of its filter, by attribute name. */
+export interface NetlogonPing {
+  messageId: number;
+  dnsDomain?: string;
+  /** NtVer, little-endian u32 (NETLOGON_NT_VERSION_* bits, §6.3.1.1) */
+  ntVer?: number;
+  host?: string;
+  user?: string;
+  /** the requested attributes (a ping asks for Netlogon) */
+  attributes: string[];
+}
+
+/** Decodes a CLDAP SearchRequest (RFC 4511 §4.5.1) as a netlogon ping. Throws DecodeError on malformed input. */
+export function decodeNetlogonPing(msg: Uint8Array): NetlogonPing {
+  const m = decodeTlv(msg, 'LDAPMessage', 0, true);
+  const [id, op] = childrenOf(m, 'LDAPMessage');
+  if (!id || !op) throw new DecodeError('ERR_BAD_VALUE', 'LDAPMessage without messageID/protocolOp', { field: 'LDAPMessage', offset: 0 });
+  const messageId = intFrom(id, 'messageID');
+  if (op.cls !== TagClass.APPLICATION || op.tag !== 3)
+    throw new DecodeError('ERR_BAD_VALUE', `protocolOp [APPLICATION ${op.tag}] is not a SearchRequest`, {
+      field: 'protocolOp',
+      offset: op.offset,
+    });
+  const parts = childrenOf(op, 'SearchRequest');
+  const filter = parts[6];
+  const attrs = parts[7];
+  if (!filter || !attrs)
+    throw new DecodeError('ERR_TRUNCATED', 'SearchRequest without filter/attributes', { field: 'SearchRequest', offset: op.offset });
+  const terms = new Map<string, Uint8Array>();
+  const walk = (f: typeof filter, depth: number): void => {
+    if (depth > 8 || f.cls !== TagClass.CONTEXT) return;
+    // and [0], or [1], not [2] hold filters; equalityMatch [3] is an AttributeValueAssertion
+    if (f.tag <= 2 && f.constructed) for (const c of childrenOf(f, 'filter')) walk(c, depth + 1);
+    else if (f.tag === 3 && f.constructed) {
+      const [k, v] = childrenOf(f, 'equalityMatch');
+      if (k && v) terms.set(new TextDecoder().decode(k.value).toLowerCase(), v.value);
+    }
+  };
+  walk(filter, 0);
+  const text = (k: string) => {
+    const v = terms.get(k);
+    return v === undefined ? undefined : new TextDecoder().decode(v);
+  };
+  const nt = terms.get('ntver');
+  return {
+    messageId,
+    dnsDomain: text('dnsdomain'),
+    ntVer: nt && nt.length === 4 ? ((nt[0] ?? 0) | ((nt[1] ?? 0) << 8) | ((nt[2] ?? 0) << 16) | ((nt[3] ?? 0) << 24)) >>> 0 : undefined,
+    host: text('host'),
+    user: text('user'),
+    attributes: childrenOf(attrs, 'attributes').map((a) => new TextDecoder().decode(a.value)),
+  };
+}
+
+/** A dotted name as RFC 1035 labels (uncompressed; compression is optional for the sender). */
+function encodeName(name: string): Uint8Array {
+  const labels = name.split('.').filter(Boolean);
+  const parts = labels.map((l) => {
+    const b = new TextEncoder().encode(l);
+    if (b.length > 63) throw new RangeError(`label longer than 63 bytes: ${l}`);
+    return cat([Uint8Array.of(b.length), b]);
+  });
+  return cat([...parts, Uint8Array.of(0)]);
+}
+
+/**
+ * NETLOGON_SAM_LOGON_RESPONSE_EX (MS-ADTS §6.3.1.9) for NtVer without 5EX_WITH_IP / WITH_CLOSEST_SITE: no
+ * DcSockAddr, no NextClosestSiteName; NtVersion 1|4 (V1 | V5EX), LmNtToken and Lm20Token 0xFFFF.
+ */
+export function encodeNetlogonSamLogonResponseEx(r: Omit<NetlogonSamLogonResponseEx, 'flagNames'>): Uint8Array {
+  const head = new Uint8Array(24);
+  const v = new DataView(head.buffer);
+  v.setUint16(0, r.opcode, true);
+  v.setUint32(4, r.flags >>> 0, true);
+  head.set(r.domainGuid.subarray(0, 16), 8);
+  const names = [
+    r.dnsForestName,
+    r.dnsDomainName,
+    r.dnsHostName,
+    r.netbiosDomainName,
+    r.netbiosComputerName,
+    r.userName,
+    r.dcSiteName,
+    r.clientSiteName,
+  ].map(encodeName);
+  const tail = new Uint8Array(8);
+  const t = new DataView(tail.buffer);
+  t.setUint32(0, 0x00000005, true);
+  t.setUint16(4, 0xffff, true);
+  t.setUint16(6, 0xffff, true);
+  return cat([head, ...names, tail]);
+}
+
+/** The DC's CLDAP answer: a SearchResultEntry with the Netlogon value, then SearchResultDone (RFC 4511 §4.5.2). */
+export function encodeCldapNetlogonReply(messageId: number, netlogon: Uint8Array): Uint8Array {
+  const entry = encodeTlv(
+    TagClass.APPLICATION,
+    true,
+    4,
+    cat([octets(''), seq(seq(octets('Netlogon'), encodeTlv(TagClass.UNIVERSAL, true, 17, octets(netlogon))))]),
+  );
+  const done = encodeTlv(TagClass.APPLICATION, true, 5, cat([enumerated(0), octets(''), octets('')]));
+  return cat([seq(encodeInt(messageId), entry), seq(encodeInt(messageId), done)]);
+}
