@@ -24,7 +24,7 @@ fi
 # labs starting together on two cores miss their start-up deadlines.
 lab=(); rest=()
 for f in "${files[@]}"; do
-  case "$f" in test/lab/*|test/check/lab-*|test/check/interop*|test/capture/lab.test.ts|test/integration/*) lab+=("$f") ;; *) rest+=("$f") ;; esac
+  case "$f" in test/lab/*|test/*/lab-*|test/check/interop*|test/capture/lab.test.ts|test/integration/*) lab+=("$f") ;; *) rest+=("$f") ;; esac
 done
 status=0
 if [ ${#rest[@]} -gt 0 ]; then node --import tsx --test --test-reporter=spec --test-concurrency=2 "${rest[@]}" || status=$?; fi
