@@ -6,19 +6,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { applyScenario, type LabBase, startBase } from '../../lab/index.js';
+import { runStep } from '../../lab/clients.js';
+import { applyScenario, implFor, type LabBase, startBase } from '../../lab/index.js';
 import { run } from '../../lab/proc.js';
 import type { LabEnv } from '../../lab/types.js';
 import type { SmbProbeOptions, SmbProbeResult } from '../../src/smb/index.js';
+import { runCheckFor } from '../check/lab-helpers.js';
 import { REPO_ROOT } from '../helpers/corpus.js';
 import { requireLab } from '../lab/harness.js';
 
 const RUNNER = fileURLToPath(new URL('./probe-runner.ts', import.meta.url));
 const DC = 'dc1.contoso.com';
 
-export async function probeInLab(env: LabEnv, o: Partial<SmbProbeOptions> = {}): Promise<SmbProbeResult> {
+export async function probeInLab(env: LabEnv, o: Partial<SmbProbeOptions> & { skewMs?: number } = {}): Promise<SmbProbeResult> {
   const dcAddr = env.hosts[DC] ?? env.kdc;
-  const opts: SmbProbeOptions = {
+  const opts: SmbProbeOptions & { skewMs?: number } = {
     host: dcAddr,
     server: DC,
     share: 'netlogon',
@@ -43,8 +45,32 @@ export async function probeInLab(env: LabEnv, o: Partial<SmbProbeOptions> = {}):
 }
 
 const summary = (r: SmbProbeResult) => r.steps.map((s) => `${s.id}:${s.outcome}${s.code ? `(${s.code}: ${s.error})` : ''}`).join(' ');
+const outcomes = (r: SmbProbeResult) => Object.fromEntries(r.steps.map((s) => [s.id, s.code ? `${s.outcome}:${s.code}` : s.outcome]));
 
-if (requireLab('samba', () => (process.env.PATH?.includes('/usr/bin') ? undefined : undefined))) {
+function assertHealthy(r: SmbProbeResult, dialect: string, algorithm: string): void {
+  assert.ok(r.ok, summary(r));
+  assert.deepEqual(outcomes(r), { connect: 'ok', negotiate: 'ok', ticket: 'ok', 'session-setup': 'ok', 'tree-connect': 'ok' });
+  assert.equal(r.dialect?.name, dialect);
+  assert.equal(r.signingRequired, true, 'a Samba DC requires signing (server signing = mandatory)');
+  assert.equal(r.spn, `cifs/${DC}`);
+  assert.equal(r.ticket?.sname, `cifs/${DC}`);
+  assert.equal(r.ticket?.realm, 'CONTOSO.COM');
+  assert.equal(r.mutualAuth, 'verified');
+  assert.deepEqual(r.signing, { algorithm, treeConnectSigned: true, serverSignatures: 'verified' });
+  assert.equal(r.session?.rounds, 1, 'Kerberos completes in one SESSION_SETUP round trip');
+  assert.equal(r.session?.guest, false);
+  assert.equal(r.share?.type, 'disk');
+  assert.ok(r.serverMechs?.includes('1.2.840.113554.1.2.2'), 'the NEGOTIATE NegTokenInit2 offers Kerberos');
+  assert.match(r.serverGuid ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  // the facts the rulebook gets: the TGS exchange for cifs/, the AP-REQ, mutual authentication verified
+  assert.ok(r.facts.some((f) => f.kind === 'kdc-reply' && f.msgType === 13 && f.sname.join('/') === `cifs/${DC}`));
+  assert.ok(r.facts.some((f) => f.kind === 'ap-req' && f.carrier === 'binary'));
+  assert.ok(r.facts.some((f) => f.kind === 'mutual-auth' && f.status === 'verified'));
+}
+
+const MEASURED: string[] = [];
+
+if (requireLab('samba')) {
   describe('SMB Kerberos probe × Samba AD DC (lab)', { concurrency: false, timeout: 10 * 60_000 }, () => {
     let base: LabBase | undefined;
     before(async () => {
@@ -52,15 +78,106 @@ if (requireLab('samba', () => (process.env.PATH?.includes('/usr/bin') ? undefine
     });
     after(async () => {
       await base?.down({ removeFiles: true });
+      if (MEASURED.length) process.stderr.write(`\nSMB probe timings:\n${MEASURED.join('\n')}\n`);
     });
 
-    it('healthy: //dc1.contoso.com/netlogon → negotiate, session setup and tree connect ok, mutual auth verified', async () => {
+    it('healthy: //dc1.contoso.com/netlogon → all steps ok (3.0.2, AES-CMAC signing), as smbclient -k', async () => {
       assert.ok(base);
+      const env = base.env;
       const applied = await applyScenario(base, 'healthy');
       try {
-        const r = await probeInLab(base.env);
-        process.stderr.write(`${JSON.stringify({ ...r, facts: r.facts.length }, null, 1)}\n`);
-        assert.ok(r.ok, summary(r));
+        const r = await probeInLab(env);
+        MEASURED.push(`healthy netlogon 3.0.2: ${r.ms} ms (${r.steps.map((s) => `${s.id} ${s.ms}`).join(', ')})`);
+        assertHealthy(r, '3.0.2', 'AES-128-CMAC');
+        // ground truth: the real client on the same share, with a TGT from MIT kinit
+        const k = await runStep(env, { tool: 'kinit' });
+        assert.equal(k.code, 0, k.stderr);
+        const s = await runStep(env, { tool: 'smbclient', share: `//${DC}/netlogon` });
+        assert.equal(s.code, 0, `smbclient -k: ${s.stdout}${s.stderr}`);
+      } finally {
+        await applied.revert();
+      }
+    });
+
+    for (const [dialects, name, alg] of [
+      [[0x0210], '2.1', 'HMAC-SHA256'],
+      [[0x0202], '2.0.2', 'HMAC-SHA256'],
+      [[0x0300], '3.0', 'AES-128-CMAC'],
+    ] as const)
+      it(`healthy, only ${name} offered → signed with ${alg}, the DC verifies our TREE_CONNECT and we verify its replies`, async () => {
+        assert.ok(base);
+        const r = await probeInLab(base.env, { dialects: [...dialects], share: 'sysvol' });
+        assertHealthy(r, name, alg);
+      });
+
+    it('an unknown share → tree-connect fails with STATUS_BAD_NETWORK_NAME (Kerberos itself worked)', async () => {
+      assert.ok(base);
+      const r = await probeInLab(base.env, { share: 'nosuchshare' });
+      assert.deepEqual(outcomes(r), {
+        connect: 'ok',
+        negotiate: 'ok',
+        ticket: 'ok',
+        'session-setup': 'ok',
+        'tree-connect': 'fail:bad-network-name',
+      });
+      const tc = r.steps.find((s) => s.id === 'tree-connect');
+      assert.equal(tc?.ntStatus, 'STATUS_BAD_NETWORK_NAME');
+      assert.equal(tc?.status, 0xc00000cc);
+      assert.match(tc?.error ?? '', /\\\\dc1\.contoso\.com\\nosuchshare → STATUS_BAD_NETWORK_NAME/);
+      assert.equal(r.mutualAuth, 'verified');
+      assert.equal(r.ok, false);
+    });
+
+    it('a wrong password → the ticket step fails with the KDC error, no SMB logon is attempted', async () => {
+      assert.ok(base);
+      const env = base.env;
+      const r = await probeInLab(env, {
+        credentials: {
+          kind: 'password',
+          user: env.user,
+          password: `${env.password}x`,
+          realm: env.realm,
+          kdcs: [{ host: DC, address: env.kdc, port: 88 }],
+        },
+      });
+      assert.deepEqual(outcomes(r), {
+        connect: 'ok',
+        negotiate: 'ok',
+        ticket: 'fail:kdc-error',
+        'session-setup': 'skip',
+        'tree-connect': 'skip',
+      });
+      assert.match(r.steps.find((s) => s.id === 'ticket')?.error ?? '', /KDC_ERR_PREAUTH_FAILED/);
+    });
+
+    it("the client's clock 10 minutes ahead of the DC after it got its ticket → the DC refuses the AP-REQ", async () => {
+      assert.ok(base);
+      const r = await probeInLab(base.env, { skewMs: 10 * 60_000 } as Partial<SmbProbeOptions>);
+      const ss = r.steps.find((s) => s.id === 'session-setup');
+      // Samba answers as Windows does: STATUS_MORE_PROCESSING_REQUIRED with the KRB-ERROR in the SPNEGO responseToken
+      assert.equal(ss?.code, 'krb-error', summary(r));
+      assert.equal(ss?.ntStatus, 'STATUS_MORE_PROCESSING_REQUIRED');
+      assert.equal(r.krbError?.name, 'KRB_AP_ERR_SKEW');
+      assert.ok(r.facts.some((f) => f.kind === 'krb-error' && f.from === 'service' && f.code === 37));
+    });
+
+    it('cifs-ok-http-fails: SMB to the DC works with Kerberos while kerbscope check on the web site fails (spn-missing)', async () => {
+      assert.ok(base);
+      const env = base.env;
+      const applied = await applyScenario(base, 'cifs-ok-http-fails');
+      try {
+        const r = await probeInLab(env);
+        assertHealthy(r, '3.0.2', 'AES-128-CMAC');
+        const { scenario, impl } = implFor('cifs-ok-http-fails', 'samba');
+        const c = await runCheckFor(env, scenario, impl);
+        assert.ok(c.json, `no JSON from check: ${c.stderr.slice(0, 400)}`);
+        const st = c.json.steps.find((s: { id: string }) => s.id === 'service-ticket');
+        assert.equal(st.status, 'fail', JSON.stringify(st));
+        assert.ok(
+          c.json.findings.some((f: { id: string }) => f.id === 'spn-missing'),
+          c.json.findings.map((f: { id: string }) => f.id).join(', '),
+        );
+        MEASURED.push(`cifs-ok-http-fails: SMB ok in ${r.ms} ms; check → ${c.json.findings[0]?.id} (exit ${c.code})`);
       } finally {
         await applied.revert();
       }

@@ -1,10 +1,38 @@
 // Runs smbKerberosProbe in this process and prints its result as JSON: the lab test starts it inside the lab's
 // client network namespace (`ip netns exec ks-ID-c node --import tsx test/smb/probe-runner.ts`), the way
 // test/check/lab-helpers.ts runs `kerbscope check` there. Options come as JSON on stdin (the password with them,
-// never on the command line).
+// never on the command line). `skewMs` (tests only): the ticket is obtained with the real clock, then the AP-REQ's
+// authenticator is stamped skewMs ahead, as a client whose clock drifted after it got its tickets.
 import { readFileSync } from 'node:fs';
+import { asExchange, type KdcContext, tgsExchange } from '../../src/check/kerberos.js';
+import type { Fact } from '../../src/facts/fact.js';
+import { DEFAULT_ENCTYPES, userKey } from '../../src/krb/client.js';
 import { type SmbProbeOptions, smbKerberosProbe } from '../../src/smb/index.js';
 
-const o = JSON.parse(readFileSync(0, 'utf8')) as SmbProbeOptions;
+const o = JSON.parse(readFileSync(0, 'utf8')) as SmbProbeOptions & { skewMs?: number };
+if (o.skewMs && o.credentials.kind === 'password') {
+  const c = o.credentials;
+  const skew = o.skewMs;
+  o.credentials = {
+    kind: 'callback',
+    async getTicket(spn) {
+      const ctx: KdcContext = {
+        realm: c.realm,
+        targets: c.kdcs,
+        deadline: performance.now() + 10_000,
+        udpPreferenceLimit: 1465,
+        now: () => new Date(),
+      };
+      const facts: Fact[] = [];
+      const where = { label: 'probe-runner' };
+      const salt = `${c.realm}${c.user}`;
+      const as = await asExchange(ctx, c.user, DEFAULT_ENCTYPES, (info, req) => userKey(c.password, info, req, salt), where, facts);
+      if (!as.creds) return new Error(as.detail);
+      const tgs = await tgsExchange(ctx, as.creds, spn, DEFAULT_ENCTYPES, where, facts);
+      return tgs.creds ?? new Error(tgs.detail);
+    },
+  };
+  o.now = () => new Date(Date.now() + skew);
+}
 const r = await smbKerberosProbe(o);
 process.stdout.write(`${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
