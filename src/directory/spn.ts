@@ -33,6 +33,13 @@ export interface SpnResult {
 
 export const PAGE_SIZE = 500;
 
+/** Case-insensitive order, then by the exact text: the same on every machine (no locale). */
+export function compareText(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The RFC 4515 filter for an SPN pattern: `*` stays a wildcard, every other reserved character is escaped. */
 export function spnFilter(pattern: string): string {
   return `(servicePrincipalName=${pattern
@@ -70,7 +77,7 @@ export async function findSpn(d: DirectorySearch, pattern: string): Promise<SpnR
     for (const spn of attributeStrings(e, 'servicePrincipalName'))
       if (spnMatches(pattern, spn)) out.push({ spn, account, dn: e.dn, objectClass });
   }
-  return out.sort((a, b) => a.spn.localeCompare(b.spn) || a.dn.localeCompare(b.dn));
+  return out.sort((a, b) => compareText(a.spn, b.spn) || compareText(a.dn, b.dn));
 }
 
 export interface DuplicateSpn {
@@ -99,7 +106,7 @@ export async function duplicateSpns(d: DirectorySearch): Promise<DuplicateSpn[]>
   const out: DuplicateSpn[] = [];
   for (const g of bySpn.values()) {
     if (g.owners.size < 2) continue;
-    const owners = [...g.owners.values()].sort((a, b) => a.account.localeCompare(b.account));
+    const owners = [...g.owners.values()].sort((a, b) => compareText(a.account, b.account));
     out.push({
       spn: g.spn,
       accounts: owners.map((o) => o.account),
@@ -107,7 +114,7 @@ export async function duplicateSpns(d: DirectorySearch): Promise<DuplicateSpn[]>
       fixes: owners.map((o) => win`setspn -D ${g.spn} ${o.account}`),
     });
   }
-  return out.sort((a, b) => a.spn.localeCompare(b.spn));
+  return out.sort((a, b) => compareText(a.spn, b.spn));
 }
 
 export interface SpnOwner {

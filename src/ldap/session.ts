@@ -28,8 +28,10 @@ export interface SessionOptions {
   password?: string;
   ccache?: string;
   realm?: string;
-  /** the DC: HOST, IP, HOST:PORT or IP:PORT (port 389 by default) */
+  /** the DC: HOST, IP, HOST:PORT or IP:PORT (port 389 by default, 3268 with gc) */
   dc?: string;
+  /** search the forest through the global catalog (port 3268, MS-ADTS §3.1.1.1.8) instead of the domain */
+  gc?: boolean;
   kdc?: string;
   dnsServer?: string;
   /** the SASL security layer to ask for when the server offers several (default: confidentiality) */
@@ -150,13 +152,15 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
   // ---- the DC
   const domain = realm.toLowerCase();
   let dc: { host: string; port: number; how: string } | undefined;
-  if (o.dc) dc = { ...hostPort(o.dc, 389), how: '--dc' };
+  const ldapPort = o.gc ? 3268 : 389;
+  if (o.dc) dc = { ...hostPort(o.dc, ldapPort), how: '--dc' };
   else {
-    const s = (await srv(`_ldap._tcp.dc._msdcs.${domain}`))[0];
-    if (s) dc = { ...s, how: `SRV _ldap._tcp.dc._msdcs.${domain}` };
+    const name = o.gc ? `_gc._tcp.${domain}` : `_ldap._tcp.dc._msdcs.${domain}`;
+    const s = (await srv(name))[0];
+    if (s) dc = { ...s, how: `SRV ${name}` };
     else {
       const k = realmKdcs(conf, realm)[0];
-      if (k && !k.https) dc = { host: k.host, port: 389, how: `krb5.conf [realms] ${realm} kdc` };
+      if (k && !k.https) dc = { host: k.host, port: ldapPort, how: `krb5.conf [realms] ${realm} kdc` };
     }
   }
   if (!dc)
@@ -201,7 +205,8 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
   const dcName = (rootDse.dnsHostName ?? (ipVersion(dc.host) ? undefined : dc.host))?.toLowerCase();
   if (!dcName)
     return fail('rootdse', `the rootDSE of ${dcAddress} has no dnsHostName, so the ldap/ SPN is unknown: give --dc with the DC's name`);
-  const baseDn = rootDse.defaultNamingContext ?? `DC=${domain.split('.').join(',DC=')}`;
+  // the global catalog is searched from the empty base: every domain of the forest (MS-ADTS §3.1.1.3.1.1.1)
+  const baseDn = o.gc ? '' : (rootDse.defaultNamingContext ?? `DC=${domain.split('.').join(',DC=')}`);
 
   // ---- Kerberos: TGT, then ldap/<dc>
   const facts: Fact[] = [];

@@ -77,7 +77,12 @@ function parseLdif(text: string): LdifEntry[] {
 }
 
 /** ldapsearch -Y GSSAPI (MIT kinit first) on the same DC, paged like kerbscope (-E pr=500/noprompt). */
-async function ldapsearch(env: LabEnv, filter: string, attrs: string[]): Promise<LdifEntry[]> {
+async function ldapsearch(
+  env: LabEnv,
+  filter: string,
+  attrs: string[],
+  where: { url: string; base: string } = { url: 'ldap://dc1.contoso.com', base: BASE_DN },
+): Promise<LdifEntry[]> {
   const k = await runStep(env, { tool: 'kinit' });
   assert.equal(k.code, 0, `kinit: ${k.stderr}`);
   const r = await run(
@@ -96,9 +101,9 @@ async function ldapsearch(env: LabEnv, filter: string, attrs: string[]): Promise
       '-E',
       'pr=500/noprompt',
       '-H',
-      'ldap://dc1.contoso.com',
+      where.url,
       '-b',
-      BASE_DN,
+      where.base,
       filter,
       ...attrs,
     ],
@@ -196,6 +201,34 @@ if (requireLab('samba')) {
       assert.ok(r.json.results.length >= 1);
     });
 
+    it('--sasl-layer integrity: signed Wrap tokens, the same answer as with confidentiality', async () => {
+      const r = await spn(env(), ['query', 'HTTP/*', '--sasl-layer', 'integrity']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /SASL GSSAPI as john@CONTOSO\.COM, integrity\)$/m);
+      const sealed = await spn(env(), ['query', 'HTTP/*']);
+      assert.match(sealed.stdout, /, confidentiality\)$/m);
+      assert.equal(r.stdout.replace('integrity', 'confidentiality'), sealed.stdout);
+    });
+
+    it('--gc: the forest through the global catalog (port 3268, SRV _gc._tcp), as ldapsearch on 3268 with the empty base', async () => {
+      const r = await spn(env(), ['query', 'HTTP/*', '--gc', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const ours = r.json.results.map((x: any) => `${x.spn}|${x.account}|${lc(x.dn)}|${x.objectClass}`).sort();
+      const theirs = queryRows(
+        await ldapsearch(env(), '(servicePrincipalName=HTTP/*)', ['servicePrincipalName', 'sAMAccountName', 'objectClass'], {
+          url: 'ldap://dc1.contoso.com:3268',
+          base: '',
+        }),
+        'HTTP/*',
+      );
+      assert.deepEqual(ours, theirs);
+      const text = await spn(env(), ['query', 'HTTP/iisserver*', '--gc']);
+      assert.match(
+        text.stdout,
+        /^Checking forest \(global catalog\) on dc1\.contoso\.com \(10\.201\.0\.10:3268, SRV _gc\._tcp\.contoso\.com;/m,
+      );
+    });
+
     it('spn duplicates: none on the healthy base (ldapsearch agrees), exit 0', async () => {
       const r = await spn(env(), ['duplicates', '--json']);
       assert.ok(r.json, r.stderr);
@@ -214,10 +247,7 @@ if (requireLab('samba')) {
         assert.ok(r.json, r.stderr);
         assert.equal(r.code, 1, 'exit 1: duplicates found');
         const theirs = dupGroups(await ldapsearch(env(), '(servicePrincipalName=*)', ['servicePrincipalName', 'sAMAccountName']));
-        assert.deepEqual(
-          r.json.duplicates.map((d: any) => ({ spn: d.spn, accounts: d.accounts })),
-          theirs,
-        );
+        assert.deepEqual(norm(r.json.duplicates), theirs);
         const d = r.json.duplicates.find((x: any) => lc(x.spn) === 'http/iisserver.contoso.com');
         assert.deepEqual(d?.accounts, ['svcaccount', 'svcaccount2']);
         assert.deepEqual(d.fixes, ['setspn -D HTTP/iisserver.contoso.com svcaccount', 'setspn -D HTTP/iisserver.contoso.com svcaccount2']);
@@ -300,8 +330,10 @@ function dupGroups(entries: LdifEntry[]): { spn: string; accounts: string[] }[] 
       g.accounts.add(e.attrs.get('samaccountname')?.[0] ?? '');
       by.set(lc(s), g);
     }
-  return [...by.values()]
-    .filter((g) => g.accounts.size > 1)
-    .map((g) => ({ spn: g.spn, accounts: [...g.accounts].sort() }))
-    .sort((a, b) => a.spn.localeCompare(b.spn));
+  return norm([...by.values()].filter((g) => g.accounts.size > 1).map((g) => ({ spn: g.spn, accounts: [...g.accounts] })));
+}
+
+/** Order-free comparison: groups by SPN, accounts sorted (plain code-unit order on both sides). */
+function norm(groups: { spn: string; accounts: string[] }[]): { spn: string; accounts: string[] }[] {
+  return groups.map((g) => ({ spn: g.spn, accounts: [...g.accounts].sort() })).sort((a, b) => (a.spn < b.spn ? -1 : a.spn > b.spn ? 1 : 0));
 }

@@ -34,6 +34,7 @@ export const spnCommand: Command = {
     ccache: { type: 'string', value: 'FILE', description: 'read credentials from this ccache (default KRB5CCNAME)' },
     realm: { type: 'string', value: 'REALM', description: 'realm (overrides krb5.conf default_realm)' },
     dc: { type: 'string', value: 'HOST[:PORT]', description: 'the DC to read (default: _ldap._tcp.dc._msdcs SRV, else the krb5.conf KDC)' },
+    gc: { type: 'boolean', description: 'search the whole forest through the global catalog (port 3268), as setspn -F' },
     kdc: { type: 'string', value: 'HOST[:PORT]', description: 'KDC to use (overrides krb5.conf and DNS)' },
     'dns-server': { type: 'string', value: 'IP[:PORT]', description: 'DNS server to ask (overrides resolv.conf)' },
     'sasl-layer': {
@@ -78,6 +79,7 @@ export const spnCommand: Command = {
         ccache: values.ccache as string | undefined,
         realm: values.realm as string | undefined,
         dc: values.dc as string | undefined,
+        gc: Boolean(values.gc),
         kdc: values.kdc as string | undefined,
         dnsServer,
         ...(saslLayer ? { saslLayer: saslLayer as 'integrity' | 'confidentiality' } : {}),
@@ -90,7 +92,7 @@ export const spnCommand: Command = {
       return EXIT.UNUSABLE;
     }
     const d = { baseDn: session.baseDn, realm: session.realm, search: session.client.search.bind(session.client) };
-    const head = `Checking domain ${session.baseDn} on ${session.dc.host} (${session.dc.address}:${session.dc.port}, ${session.dc.how}; SASL GSSAPI as ${session.user}, ${session.bind.layer})`;
+    const head = `Checking ${session.baseDn === '' ? 'forest (global catalog)' : `domain ${session.baseDn}`} on ${session.dc.host} (${session.dc.address}:${session.dc.port}, ${session.dc.how}; SASL GSSAPI as ${session.user}, ${session.bind.layer})`;
     try {
       if (sub === 'query') {
         const results = await findSpn(d, arg as string);
