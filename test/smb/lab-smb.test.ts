@@ -4,8 +4,10 @@
 // same share (lab/clients.ts), and for cifs-ok-http-fails, `kerbscope check` on the web site failing at the same time.
 // Starts a lab: run under `flock /tmp/kerbscope-lab.lock`.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { captureStart, tsharkCount } from '../../lab/capture.js';
 import { runStep } from '../../lab/clients.js';
 import { applyScenario, implFor, type LabBase, startBase } from '../../lab/index.js';
 import { run } from '../../lab/proc.js';
@@ -86,7 +88,24 @@ if (requireLab('samba')) {
       const env = base.env;
       const applied = await applyScenario(base, 'healthy');
       try {
+        const cap = await captureStart(join(env.dir, 'smb-probe.pcapng'), env.net, base.janitor, 'eth0', 'tcp port 445');
         const r = await probeInLab(env);
+        const file = await cap.stop();
+        // what tshark makes of our own messages on the wire: every field where MS-SMB2 puts it, nothing malformed
+        const wire: [string, number][] = [
+          ['smb2.cmd == 0 && smb2.flags.response == 0 && smb2.dialect == 0x0302', 1],
+          ['smb2.cmd == 0 && smb2.flags.response == 1 && smb2.dialect == 0x0302', 1],
+          ['smb2.cmd == 1 && smb2.flags.response == 0 && kerberos.msg_type == 14 && kerberos.SNameString == "cifs"', 1],
+          ['smb2.cmd == 1 && smb2.flags.response == 1 && smb2.nt_status == 0 && kerberos.msg_type == 15', 1],
+          [
+            'smb2.cmd == 3 && smb2.flags.response == 0 && smb2.flags.signature == 1 && smb2.tree contains "dc1.contoso.com" && smb2.tree contains "netlogon"',
+            1,
+          ],
+          ['smb2.cmd == 3 && smb2.flags.response == 1 && smb2.nt_status == 0 && smb2.flags.signature == 1', 1],
+          ['smb2.cmd == 2 && smb2.flags.response == 0 && smb2.flags.signature == 1', 1],
+          ['_ws.malformed', 0],
+        ];
+        for (const [filter, n] of wire) assert.equal(await tsharkCount(file, filter), n, `tshark: ${filter}`);
         MEASURED.push(`healthy netlogon 3.0.2: ${r.ms} ms (${r.steps.map((s) => `${s.id} ${s.ms}`).join(', ')})`);
         assertHealthy(r, '3.0.2', 'AES-128-CMAC');
         // ground truth: the real client on the same share, with a TGT from MIT kinit
