@@ -34,6 +34,7 @@ import {
   Smb2SessionFlags,
   Smb2Status,
   signSmb2Message,
+  smb2CommandName,
   smb2DialectName,
   smb2SessionKey,
   smb2SigningKey,
@@ -293,7 +294,7 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
     for (let i = 0; i < 16; i++) {
       const r = await conn.receive(left());
       if ('error' in r) {
-        run.fail(id, r.error.code, `${smb2CommandText(m.header.command)}: ${r.error.detail}`);
+        run.fail(id, r.error.code, `${smb2CommandName(m.header.command)}: ${r.error.detail}`);
         return undefined;
       }
       const proto = smbProtocolOf(r.frame);
@@ -315,7 +316,7 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
         msg = decodeSmb2Message(r.frame);
       } catch (e) {
         if (!(e instanceof DecodeError)) throw e;
-        run.fail(id, 'bad-reply', `the ${smb2CommandText(m.header.command)} reply is malformed: ${e.message}`);
+        run.fail(id, 'bad-reply', `the ${smb2CommandName(m.header.command)} reply is malformed: ${e.message}`);
         return undefined;
       }
       const h = msg.header;
@@ -323,7 +324,7 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
         run.fail(
           id,
           'bad-reply',
-          `expected the ${smb2CommandText(m.header.command)} response to message ${m.header.messageId}, got ${h.flags & 1 ? 'a response' : 'a request'} ${smb2CommandText(h.command)} for message ${h.messageId}`,
+          `expected the ${smb2CommandName(m.header.command)} response to message ${m.header.messageId}, got ${h.flags & 1 ? 'a response' : 'a request'} ${smb2CommandName(h.command)} for message ${h.messageId}`,
         );
         return undefined;
       }
@@ -640,18 +641,6 @@ function toSigState(s: 'valid' | 'invalid' | 'unsigned'): 'verified' | 'invalid'
 function meaningOf(status: number): string {
   const m = smb2StatusInfo(status)?.meaning;
   return m ? ` (${m.replace(/\.$/, '')})` : '';
-}
-
-function smb2CommandText(c: number): string {
-  return c === Smb2Command.NEGOTIATE
-    ? 'NEGOTIATE'
-    : c === Smb2Command.SESSION_SETUP
-      ? 'SESSION_SETUP'
-      : c === Smb2Command.TREE_CONNECT
-        ? 'TREE_CONNECT'
-        : c === Smb2Command.LOGOFF
-          ? 'LOGOFF'
-          : `command ${c}`;
 }
 
 /** The cifs/ service ticket from the credentials given, with kerbscope's own KDC exchanges (src/check/kerberos.ts). */
