@@ -20,6 +20,7 @@ export * as http from './protocol/http/auth-header.js';
 export * as krb5 from './protocol/krb5/index.js';
 export * as ntlm from './protocol/ntlm/index.js';
 export * as pac from './protocol/pac/index.js';
+export * as html from './report/html/index.js';
 export { evaluate, type Finding, RULES, type Rule, type Severity, STEPS, type Step } from './rules/index.js';
 export { DecodeError, type DecodeErrorCode } from './wire/errors.js';
 export * as wire from './wire/index.js';

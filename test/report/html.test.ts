@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { build } from 'esbuild';
 import { buildConversations, Tracer } from '../../src/capture/index.js';
 import type { CheckResult } from '../../src/check/model.js';
 import { runCheck } from '../../src/check/run.js';
@@ -23,7 +24,14 @@ import { KeySet } from '../../src/inspect/keys.js';
 import { renderItem } from '../../src/report/decode-text.js';
 import { escapeHtml } from '../../src/report/escape.js';
 import { SCRIPT, SCRIPT_SHA256, STYLE, STYLE_SHA256 } from '../../src/report/html/document.js';
-import { auditReport, renderCheckHtml, renderDecodeHtml, renderEventsHtml, renderTraceHtml } from '../../src/report/html/index.js';
+import {
+  auditReport,
+  isAdvice,
+  renderCheckHtml,
+  renderDecodeHtml,
+  renderEventsHtml,
+  renderTraceHtml,
+} from '../../src/report/html/index.js';
 import { evaluate } from '../../src/rules/index.js';
 import { toHex } from '../../src/wire/encoding.js';
 import { corpusPath as corpus, REPO_ROOT } from '../helpers/corpus.js';
@@ -91,6 +99,20 @@ describe('HTML report: the page shell', () => {
     assert.equal(createHash('sha256').update(SCRIPT).digest('base64'), SCRIPT_SHA256);
   });
 
+  it('the renderers bundle for the browser without Node built-ins (the web app renders the same pages)', async () => {
+    const r = await build({
+      entryPoints: [join(REPO_ROOT, 'src/report/html/index.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    const js = r.outputFiles[0]?.text ?? '';
+    assert.ok(js.includes('renderCheckHtml'));
+    assert.doesNotMatch(js, /from ["']node:|require\(["']node:/);
+  });
+
   it('the audit rejects what an unescaped page would hold', () => {
     const good = renderDecodeHtml({ items: [], findings: [] });
     assert.deepEqual(auditReport(good), []);
@@ -156,6 +178,13 @@ describe('HTML report: check against the embedded lab', { concurrency: false }, 
     assert.match(html, /<tr class="s-fail" id="step-service-ticket" data-step="service-ticket">/);
     assert.ok(html.includes(`<pre>${escapeHtml(`setspn -Q ${r.spn}`)}</pre><button type="button" class="copy"`));
     assert.match(html, /<details open><summary>7\. ✘ Service ticket/);
+    // the fix lines an admin types are copyable <pre>s; the remarks and sentences are paragraphs
+    const fix = r.findings[0]?.fix ?? [];
+    assert.deepEqual(
+      fix.filter((x) => !isAdvice(x)),
+      fix.filter((x) => /^(setspn|klist|Resolve-DnsName) /.test(x)),
+    );
+    for (const x of fix) assert.ok(html.includes(isAdvice(x) ? `<p>${escapeHtml(x)}</p>` : `<pre>${escapeHtml(x)}</pre>`), x);
   });
 
   it('every scenario: the red arrows are exactly the failing steps, each carrying the KRB-ERROR the step got', () => {

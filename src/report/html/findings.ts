@@ -11,7 +11,7 @@ export function isAdvice(line: string): boolean {
   const t = line.trim();
   if (/^\(.*\)$/.test(t) || /^(Check|Note|See|Why|If|When|Then)\b/.test(t)) return true;
   // a sentence: several words and a full stop at the end ("The URL users type must resolve to …")
-  return /[.!?]$/.test(t) && /^[A-Z][a-z]+\s+\S+\s+\S+\s+\S+/.test(t);
+  return /[.!?]$/.test(t) && /^[A-Z][a-z]+:?\s+\S+\s+\S+\s+\S+/.test(t);
 }
 
 function fixHtml(fix: readonly string[]): string {
