@@ -115,7 +115,8 @@ function labeller(r: TraceResult): (row: TraceRow) => string {
     const k = krb.get(row.frame);
     if (k && row.protocol === 'KerberosV5') {
       if (k.msgType === 30) return `KRB-ERROR ${k.errorCode ?? ''} ${k.errorName ?? ''}${k.sname ? ` (${k.sname.join('/')})` : ''}`;
-      return `${k.msgName}${k.sname ? ` ${k.sname.join('/')}` : ''}`;
+      const who = k.msgType === 10 && k.cname ? `${k.cname.join('/')} → ` : '';
+      return `${k.msgName} ${who}${k.sname ? k.sname.join('/') : ''}`.trim();
     }
     const x = http.get(row.frame);
     if (x && row.protocol === 'HTTP') {
