@@ -229,6 +229,23 @@ if (requireLab('samba')) {
       );
     });
 
+    it('--page-size 2: Samba pages the search (RFC 2696), the answer is the same as in one page and as ldapsearch', async () => {
+      const r = await spn(env(), ['query', '*', '--page-size', '2']);
+      assert.equal(r.code, 0, r.stderr);
+      const m = /^\((\d+) entries read in (\d+) pages of up to 2\)$/m.exec(r.stdout);
+      assert.ok(m, r.stdout.slice(0, 400));
+      assert.ok(Number(m[2]) >= Math.ceil(Number(m[1]) / 2), `${m[1]} entries in ${m[2]} pages`);
+      assert.ok(Number(m[1]) > 2 && Number(m[2]) >= 2, `more than one page of objects with SPNs: ${m[0]}`);
+      const paged = await spn(env(), ['query', '*', '--page-size', '2', '--json']);
+      const whole = await spn(env(), ['query', '*', '--json']);
+      assert.deepEqual(paged.json.results, whole.json.results);
+      const theirs = queryRows(
+        await ldapsearch(env(), '(servicePrincipalName=*)', ['servicePrincipalName', 'sAMAccountName', 'objectClass']),
+        '*',
+      );
+      assert.deepEqual(whole.json.results.map((x: any) => `${x.spn}|${x.account}|${lc(x.dn)}|${x.objectClass}`).sort(), theirs);
+    });
+
     it('spn duplicates: none on the healthy base (ldapsearch agrees), exit 0', async () => {
       const r = await spn(env(), ['duplicates', '--json']);
       assert.ok(r.json, r.stderr);

@@ -1,4 +1,13 @@
-import { type DuplicateSpn, duplicateSpns, findSpn, type SpnOwner, type SpnResult, spnOwner } from '../../directory/index.js';
+import {
+  type DirectorySearch,
+  type DuplicateSpn,
+  duplicateSpns,
+  findSpn,
+  PAGE_SIZE,
+  type SpnOwner,
+  type SpnResult,
+  spnOwner,
+} from '../../directory/index.js';
 import { type DirectorySession, openDirectorySession, SessionError } from '../../ldap/session.js';
 import { dnsServerAddress } from '../../net/dns.js';
 import { ipVersion } from '../../net/ip.js';
@@ -42,6 +51,11 @@ export const spnCommand: Command = {
       value: 'LAYER',
       description: 'integrity | confidentiality: the SASL security layer to ask for (default confidentiality, as ldapsearch)',
     },
+    'page-size': {
+      type: 'string',
+      value: 'N',
+      description: 'entries per page of the paged search (RFC 2696; default 500, AD allows up to 1000)',
+    },
     timeout: { type: 'string', value: 'MS', description: 'per step and overall time limit in ms (default 10000)' },
     json: { type: 'boolean', description: 'machine-readable output (schema in README)' },
   },
@@ -62,6 +76,9 @@ export const spnCommand: Command = {
     const timeoutMs = values.timeout === undefined ? 10_000 : Number(values.timeout);
     if (!Number.isFinite(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000)
       throw new UsageError('--timeout must be between 100 and 600000 ms');
+    const pageSize = values['page-size'] === undefined ? PAGE_SIZE : Number(values['page-size']);
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100_000)
+      throw new UsageError('--page-size must be a whole number from 1 to 100000');
     const saslLayer = values['sasl-layer'] as string | undefined;
     if (saslLayer !== undefined && saslLayer !== 'integrity' && saslLayer !== 'confidentiality')
       throw new UsageError('--sasl-layer must be integrity or confidentiality');
@@ -91,13 +108,26 @@ export const spnCommand: Command = {
       io.err(`kerbscope spn: cannot read the directory (${e.step}): ${escapeText(e.message)}`);
       return EXIT.UNUSABLE;
     }
-    const d = { baseDn: session.baseDn, realm: session.realm, search: session.client.search.bind(session.client) };
-    const head = `Checking ${session.baseDn === '' ? 'forest (global catalog)' : `domain ${session.baseDn}`} on ${session.dc.host} (${session.dc.address}:${session.dc.port}, ${session.dc.how}; SASL GSSAPI as ${session.user}, ${session.bind.layer})`;
+    const read = { entries: 0, pages: 0 };
+    const d: DirectorySearch = {
+      baseDn: session.baseDn,
+      realm: session.realm,
+      search: async (q) => {
+        const r = await session.client.search({ ...q, pageSize });
+        read.entries += r.entries.length;
+        read.pages += r.pages;
+        return r;
+      },
+    };
+    const paged = () =>
+      `(${read.entries} entr${read.entries === 1 ? 'y' : 'ies'} read in ${read.pages} page${read.pages === 1 ? '' : 's'} of up to ${pageSize})`;
+    const head = () =>
+      `Checking ${session.baseDn === '' ? 'forest (global catalog)' : `domain ${session.baseDn}`} on ${session.dc.host} (${session.dc.address}:${session.dc.port}, ${session.dc.how}; SASL GSSAPI as ${session.user}, ${session.bind.layer})\n${paged()}`;
     try {
       if (sub === 'query') {
         const results = await findSpn(d, arg as string);
         if (json) io.out(renderJson({ schemaVersion: SPN_SCHEMA_VERSION, results }));
-        else io.out(renderQuery(head, results));
+        else io.out(renderQuery(head(), results));
         return results.length ? EXIT.OK : EXIT.PROBLEMS;
       }
       if (sub === 'duplicates') {
@@ -109,13 +139,13 @@ export const spnCommand: Command = {
               duplicates: dups.map((x) => ({ spn: x.spn, accounts: x.accounts, owners: x.owners, fixes: x.fixes })),
             }),
           );
-        else io.out(renderDuplicates(head, dups));
+        else io.out(renderDuplicates(head(), dups));
         return dups.length ? EXIT.PROBLEMS : EXIT.OK;
       }
       const owners = await spnOwner(d, arg as string);
       if (json)
         io.out(renderJson({ schemaVersion: SPN_SCHEMA_VERSION, spn: arg, realm: session.realm, owners, duplicate: owners.length > 1 }));
-      else io.out(renderOwner(head, arg as string, owners));
+      else io.out(renderOwner(head(), arg as string, owners));
       return owners.length === 1 ? EXIT.OK : EXIT.PROBLEMS;
     } catch (e) {
       if (e instanceof FilterSyntaxError) throw new UsageError(e.message);
@@ -132,7 +162,7 @@ export const spnCommand: Command = {
 // ---- text (after setspn's own output) ------------------------------------------------------------------------------
 
 function renderQuery(head: string, results: SpnResult[]): string {
-  const lines = [escapeText(head)];
+  const lines = head.split('\n').map((l) => escapeText(l));
   const byDn = new Map<string, SpnResult[]>();
   for (const r of results) byDn.set(r.dn, [...(byDn.get(r.dn) ?? []), r]);
   for (const [dn, rs] of byDn) {
@@ -145,7 +175,7 @@ function renderQuery(head: string, results: SpnResult[]): string {
 }
 
 function renderDuplicates(head: string, dups: DuplicateSpn[]): string {
-  const lines = [escapeText(head)];
+  const lines = head.split('\n').map((l) => escapeText(l));
   for (const d of dups) {
     lines.push(`${escapeText(d.spn)} is registered on these accounts:`);
     for (const o of d.owners) lines.push(`\t${escapeText(o.dn)}  (${escapeText(o.account)}, ${escapeText(o.objectClass)})`);
@@ -157,7 +187,7 @@ function renderDuplicates(head: string, dups: DuplicateSpn[]): string {
 }
 
 function renderOwner(head: string, spn: string, owners: SpnOwner[]): string {
-  const lines = [escapeText(head)];
+  const lines = head.split('\n').map((l) => escapeText(l));
   if (!owners.length) {
     lines.push('', `No account holds ${escapeText(spn)}: the KDC answers KDC_ERR_S_PRINCIPAL_UNKNOWN (7) for it.`);
     lines.push(`  fix: setspn -S ${escapeText(spn)} <the account the service runs as>`);
