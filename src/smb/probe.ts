@@ -20,7 +20,15 @@ import type { Fact, Where } from '../facts/fact.js';
 import { krbErrorFact } from '../facts/krb-error.js';
 import { buildApReq, type Creds, DEFAULT_ENCTYPES, GSS_FLAGS, type SessionKey, userKey, verifyApRep } from '../krb/client.js';
 import type { KdcTarget } from '../net/kdc.js';
-import { decodeInitialContextToken, decodeNegotiationToken, GssOid, isKrb5Oid, type NegTokenResp } from '../protocol/gss/index.js';
+import {
+  decodeInitialContextToken,
+  decodeNegotiationToken,
+  GssOid,
+  isKrb5Oid,
+  MechTypeList,
+  type NegTokenResp,
+} from '../protocol/gss/index.js';
+import { decodePerMessageToken, verifyCfxMic } from '../protocol/gss/per-message.js';
 import { decodeApRep, decodeKrb5Message, describeKrbError, type KrbError } from '../protocol/krb5/index.js';
 import {
   decodeSmb2Message,
@@ -43,6 +51,7 @@ import {
   smbProtocolOf,
   verifySmb2Signature,
 } from '../protocol/smb2/index.js';
+import { encodeDer } from '../wire/asn1.js';
 import { toHex } from '../wire/encoding.js';
 import { DecodeError } from '../wire/errors.js';
 import { type SmbConnection, type SmbTransportError, smbConnect } from './transport.js';
@@ -99,6 +108,7 @@ export type SmbErrorCode =
   | 'logon-failure'
   | 'more-processing-loop'
   | 'spnego-reject'
+  | 'mechlistmic-failed'
   | 'mutual-auth-failed'
   | 'guest-session'
   | 'bad-signature'
@@ -138,6 +148,8 @@ export interface SmbProbeResult {
   ticket?: { sname: string; realm: string; enctype: number; enctypeName: string; kvno?: number };
   /** RFC 4120 §3.2.5: the server's AP-REP opened with the ticket's session key and echoed our authenticator time */
   mutualAuth: 'verified' | 'mismatch' | 'failed' | 'absent' | 'not-reached';
+  /** the acceptor's SPNEGO mechListMIC (RFC 4178 §5) checked with the context key; absent when none was sent */
+  serverMic?: 'verified' | 'failed' | 'unsupported';
   /** the key SMB signs with (MS-SMB2 §3.2.5.3.1): the AP-REP's subkey, else the authenticator's */
   sessionKeySource?: 'acceptor-subkey' | 'initiator-subkey';
   signing?: {
@@ -396,11 +408,12 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
 
   // ---- session setup ----------------------------------------------------------------------------------------------
   run.start();
+  const mechTypes = o.mechTypes ?? [GssOid.MS_KRB5, GssOid.KRB5];
   const ap = buildApReq({
     creds,
     now: now(),
     gssFlags: o.gssFlags ?? GSS_FLAGS.windows,
-    mechTypes: o.mechTypes ?? [GssOid.MS_KRB5, GssOid.KRB5],
+    mechTypes,
   });
   facts.push({
     kind: 'ap-req',
@@ -496,6 +509,19 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
       const sub = v.part.subkey;
       gssKey = sub ? { enctype: sub.keytype, key: sub.keyvalue } : ap.subkey;
       result.sessionKeySource = sub ? 'acceptor-subkey' : 'initiator-subkey';
+    }
+    if (resp?.mechListMIC && gssKey && result.serverMic === undefined) {
+      // RFC 4178 §5: the acceptor's MIC over the DER of the mechTypes we sent, with the context key
+      result.serverMic = checkMechListMic(resp.mechListMIC, mechTypes, gssKey);
+      if (result.serverMic === 'failed') {
+        run.fail(
+          'session-setup',
+          'mechlistmic-failed',
+          'the SPNEGO mechListMIC does not verify with the Kerberos context key (RFC 4178 §5)',
+          st,
+        );
+        return done(conn);
+      }
     }
     if (resp?.negState === 'reject') {
       run.fail('session-setup', 'spnego-reject', `SPNEGO negState reject${resp.supportedMech ? ` (${resp.supportedMech})` : ''}`, st);
@@ -631,6 +657,18 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
     await conn.receive(Math.min(left(), 500));
   }
   return done(conn);
+}
+
+function checkMechListMic(mic: Uint8Array, mechTypes: string[], key: SessionKey): 'verified' | 'failed' | 'unsupported' {
+  try {
+    const t = decodePerMessageToken(mic);
+    if (t.kind !== 'mic') return 'unsupported';
+    const v = verifyCfxMic(t, encodeDer(MechTypeList, mechTypes), [key]);
+    return v.status === 'ok' ? 'verified' : v.status === 'failed' ? 'failed' : 'unsupported';
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    return 'failed';
+  }
 }
 
 function toSigState(s: 'valid' | 'invalid' | 'unsigned'): 'verified' | 'invalid' | 'unsigned' {
