@@ -312,6 +312,12 @@ describe('HTML report: events', () => {
     );
     for (const acc of report.accounts) assert.ok(html.includes(`<td class="mono">${escapeHtml(acc.name)}</td>`), acc.name);
     assert.match(html, /<h2>Accounts \(failures and weak tickets\)<\/h2>/);
+    // the causes drawn between the clients and the DC/KDC, numbered like the findings, the root cause first and red
+    const arrows = drawnArrows(html);
+    assert.equal(arrows.length, report.findings.length);
+    assert.equal(arrows[0]?.ref, 'finding-1');
+    assert.equal(arrows[0]?.status, report.findings[0]?.severity === 'error' ? 'fail' : 'warn');
+    assert.ok(arrows[0]?.label.includes(`${report.findings[0]?.id} ×${report.findings[0]?.count ?? 1}`), arrows[0]?.label);
     assert.match(html, /Security:4771/);
   });
 });

@@ -8,6 +8,7 @@ import type { EventFinding, EventsReport, EventTally } from '../../events/model.
 import type { Finding } from '../../rules/finding.js';
 import { details, h, renderPage, section } from './document.js';
 import { findingsHtml } from './findings.js';
+import { type Arrow, renderSequence } from './sequence.js';
 
 export interface EventsHtmlOptions {
   /** rows per table (default 200) */
@@ -60,6 +61,31 @@ function causes(findings: readonly EventFinding[]): string {
   return `<table><thead><tr><th>#</th><th>Cause</th><th>Count</th><th>Seen (UTC)</th><th>What</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
+const MAX_DRAWN = 20;
+
+/**
+ * The causes on the guidance's picture, as a DC's logs see them: each finding (ranked, numbered like the findings
+ * below) is an arrow from the clients its records name to the DC/KDC, coloured by severity; a finding that names no
+ * client (a System-log condition of the DC itself) is drawn on the DC's own lifeline.
+ */
+export function eventsArrows(r: EventsReport): Arrow[] {
+  return r.findings.slice(0, MAX_DRAWN).map((f, i) => {
+    const clients = f.involved?.clients ?? [];
+    const accounts = f.involved?.accounts ?? [];
+    const who = accounts.length ? ` (${accounts.slice(0, 3).join(', ')}${accounts.length > 3 ? ` +${accounts.length - 3}` : ''})` : '';
+    const from = clients.length ? 'client' : 'kdc';
+    return {
+      from,
+      to: 'kdc',
+      label: `${f.id} ×${f.count ?? 1}${who}`,
+      number: String(i + 1),
+      status: f.severity === 'error' ? 'fail' : f.severity === 'warning' ? 'warn' : 'ok',
+      title: `${f.title}${clients.length ? ` — from ${clients.join(', ')}` : ''}`,
+      ref: `finding-${i + 1}`,
+    };
+  });
+}
+
 export function renderEventsHtml(r: EventsReport, o: EventsHtmlOptions = {}): string {
   const limit = o.limit ?? 200;
   const errors = r.findings.filter((f) => f.severity === 'error').length;
@@ -84,7 +110,26 @@ export function renderEventsHtml(r: EventsReport, o: EventsHtmlOptions = {}): st
       .join(', ');
     return `<li class="s-${p.severity === 'error' ? 'fail' : 'warn'}">${h(`${p.file}: ${at ? `${at}: ` : ''}${p.message} (${p.code})`)}</li>`;
   });
+  const clients = [...new Set(r.findings.flatMap((f) => f.involved?.clients ?? []))];
+  const arrows = eventsArrows(r);
   const sections = [
+    ...(arrows.length
+      ? [
+          section(
+            'flow',
+            'The causes on the flow',
+            renderSequence({
+              title: 'The causes in the event logs, between the clients and the DC/KDC',
+              lanes: [
+                { id: 'client', title: 'Client', ...(clients.length ? { subtitle: clients.join(', ') } : {}) },
+                { id: 'kdc', title: 'DC/KDC' },
+              ],
+              arrows,
+              ...(r.findings.length > MAX_DRAWN ? { note: `the first ${MAX_DRAWN} of ${r.findings.length} causes are drawn` } : {}),
+            }),
+          ),
+        ]
+      : []),
     section('causes', 'Causes (root cause first)', causes(r.findings)),
     section('findings', 'Findings', findingsHtml(r.findings, involvedHtml)),
     section('accounts', 'Accounts (failures and weak tickets)', tally(r.accounts, limit)),

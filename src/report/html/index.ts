@@ -7,7 +7,7 @@ export { auditReport } from './audit.js';
 export { type CheckHtmlOptions, checkArrows, renderCheckHtml, stepError } from './check.js';
 export { type DecodeHtmlInput, type DecodeHtmlOptions, decodeArrows, renderDecodeHtml } from './decode.js';
 export { CSP, renderPage } from './document.js';
-export { type EventsHtmlOptions, renderEventsHtml } from './events.js';
+export { type EventsHtmlOptions, eventsArrows, renderEventsHtml } from './events.js';
 export { findingsHtml, isAdvice } from './findings.js';
 export { type Arrow, type ArrowStatus, type Lane, renderSequence, type SequenceDiagram } from './sequence.js';
 export { renderTraceHtml, type TraceHtmlOptions, traceArrows, traceRoles } from './trace.js';

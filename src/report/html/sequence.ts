@@ -48,7 +48,9 @@ const LANE_GAP = 200;
 const MARGIN = 24;
 const HEAD = 58;
 const ROW = 38;
-const CHAR = 6.9; // px per character of the 12px label font (an estimate: the SVG has no text metrics)
+// px per character of the 12px label font, regular and bold (a generous estimate: the SVG has no text metrics)
+const CHAR = 7.2;
+const CHAR_BOLD = 8;
 const MAX_LABEL = 78;
 
 function shorten(s: string, n: number): string {
@@ -95,7 +97,7 @@ export function renderSequence(d: SequenceDiagram): string {
     g.push(`<text class="label" x="${textX}" y="${y - 7}">${escapeHtml(mark + label)}</text>`);
     g.push('</g>');
     parts.push(g.join(''));
-    right = Math.max(right, textX + (mark.length + label.length) * CHAR + MARGIN);
+    right = Math.max(right, textX + (mark.length + label.length) * (a.status === 'fail' ? CHAR_BOLD : CHAR) + MARGIN);
   });
   const height = HEAD + 34 + Math.max(1, arrows.length) * ROW + 10;
   const width = Math.ceil(right);
