@@ -7,11 +7,26 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { randomBytes } from '../../src/crypto/index.js';
+import { decrypt, encrypt, getEnctype, KeyUsage, makeChecksum, randomBytes } from '../../src/crypto/index.js';
 import { assertLoopback, closeAll, listenTcp } from '../../src/embedded/loopback.js';
 import type { Creds } from '../../src/krb/client.js';
-import { encodeInitialContextToken, encodeNegotiationToken, GssOid } from '../../src/protocol/gss/index.js';
-import { encodeApRep, encodeKrbError, encodeTicket, type Ticket } from '../../src/protocol/krb5/index.js';
+import {
+  decodeInitialContextToken,
+  decodeNegotiationToken,
+  encodeInitialContextToken,
+  encodeNegotiationToken,
+  GssOid,
+  MechTypeList,
+} from '../../src/protocol/gss/index.js';
+import {
+  decodeApReq,
+  decodeAuthenticator,
+  encodeApRep,
+  encodeEncApRepPart,
+  encodeKrbError,
+  encodeTicket,
+  type Ticket,
+} from '../../src/protocol/krb5/index.js';
 import {
   decodeSmb2Message,
   encodeDirectTcp,
@@ -19,8 +34,12 @@ import {
   type Smb2Header,
   type Smb2Message,
   SmbFramer,
+  signSmb2Message,
+  smb2SessionKey,
+  smb2SigningKey,
 } from '../../src/protocol/smb2/index.js';
 import { type SmbProbeResult, smbKerberosProbe } from '../../src/smb/index.js';
+import { encodeDer } from '../../src/wire/asn1.js';
 
 const HOST = '127.0.0.1';
 assertLoopback(HOST);
@@ -94,6 +113,73 @@ function smbServer(onSetup: (req: Smb2Message) => Uint8Array, dialect = 0x0302):
     if (!req) return;
     if (req.header.command === 0) sock.write(negotiateOk(req, dialect));
     else if (req.header.command === 1) sock.write(onSetup(req));
+  };
+}
+
+/** The ticket session key every fake server shares with the probe (the test made the ticket). */
+const CREDS = fakeCreds();
+
+/**
+ * A server that plays the acceptor's side correctly (it knows the ticket's session key because the test made the
+ * ticket): it opens the authenticator, answers with an AP-REP echoing ctime/cusec and carrying its own subkey, signs
+ * its responses with the SMB 3.0.2 key from that subkey and optionally adds a mechListMIC; `treeStatus` is its answer
+ * to TREE_CONNECT; `mic` 'bad' sends a MIC that does not verify, `sig` 'bad' signs the TREE_CONNECT reply wrongly.
+ */
+function acceptor(o: { treeStatus: number; mic?: 'good' | 'bad'; sig?: 'bad' }): Behaviour {
+  const subkey = randomBytes(32);
+  const signing = smb2SigningKey(0x0302, smb2SessionKey(subkey));
+  return (sock, req, raw) => {
+    if (!req) return;
+    if (req.header.command === 0) return void sock.write(negotiateOk(req));
+    if (req.header.command === 1 && req.body.kind === 'session-setup-request') {
+      const init = decodeNegotiationToken(decodeInitialContextToken(req.body.value.securityBuffer).innerToken);
+      if (init.type !== 'negTokenInit') return void sock.destroy();
+      const apReq = decodeApReq(decodeInitialContextToken(init.value.mechToken as Uint8Array).innerToken.subarray(2));
+      const sk = CREDS.sessionKey;
+      const auth = decodeAuthenticator(decrypt(sk.enctype, sk.key, KeyUsage.AP_REQ_AUTHENTICATOR, apReq.authenticator.cipher));
+      const part = encodeEncApRepPart({ ctime: auth.ctime, cusec: auth.cusec, subkey: { keytype: 18, keyvalue: subkey }, seqNumber: 7 });
+      const apRep = encodeApRep({
+        pvno: 5,
+        msgType: 15,
+        encPart: { etype: 18, cipher: encrypt(18, sk.key, KeyUsage.AP_REP_ENC_PART, part) },
+      });
+      let mechListMIC: Uint8Array | undefined;
+      if (o.mic) {
+        // RFC 4121 §4.2.6.1 MIC token: 04 04, flags SentByAcceptor|AcceptorSubkey, filler, SND_SEQ, then the checksum
+        const head = Uint8Array.of(0x04, 0x04, 0x05, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 7);
+        const msg = encodeDer(MechTypeList, init.value.mechTypes ?? []);
+        const ck = makeChecksum(getEnctype(18)?.checksumType ?? 16, subkey, 23, new Uint8Array([...msg, ...head]));
+        if (o.mic === 'bad') ck[0] = (ck[0] as number) ^ 1;
+        mechListMIC = new Uint8Array([...head, ...ck]);
+      }
+      const sb = encodeNegotiationToken({
+        type: 'negTokenResp',
+        value: {
+          negState: 'accept-completed',
+          supportedMech: GssOid.KRB5,
+          responseToken: krb5Token(0x0200, apRep),
+          ...(mechListMIC ? { mechListMIC } : {}),
+        },
+      });
+      const rep = reply(req, { sessionId: 0x99n }, { kind: 'session-setup-response', value: { sessionFlags: 0, securityBuffer: sb } });
+      return void sock.write(encodeDirectTcp(signSmb2Message(0x0302, signing, rep.subarray(4))));
+    }
+    if (req.header.command === 3) {
+      // the request must carry a valid signature (the server side of MS-SMB2 §3.3.5.2.4)
+      const body: Smb2Message['body'] =
+        o.treeStatus === 0
+          ? { kind: 'tree-connect-response', value: { shareType: 1, shareFlags: 0, capabilities: 0, maximalAccess: 0x1f01ff } }
+          : { kind: 'error-response', value: { errorContextCount: 0, errorData: new Uint8Array(0) } };
+      const ok = Buffer.compare(signSmb2Message(0x0302, signing, raw), raw) === 0;
+      const rep = reply(
+        req,
+        { status: ok ? o.treeStatus : 0xc0000022, treeId: 3 },
+        ok ? body : { kind: 'error-response', value: { errorContextCount: 0, errorData: new Uint8Array(0) } },
+      );
+      const signed = signSmb2Message(0x0302, o.sig === 'bad' ? new Uint8Array(16) : signing, rep.subarray(4));
+      return void sock.write(encodeDirectTcp(signed));
+    }
+    if (req.header.command === 2) sock.write(reply(req, {}, { kind: 'logoff-response' }));
   };
 }
 
@@ -179,6 +265,10 @@ const SERVERS: Record<string, Behaviour> = {
       },
     ),
   ),
+  'acceptor-ok': acceptor({ treeStatus: 0, mic: 'good' }),
+  'acceptor-bad-mic': acceptor({ treeStatus: 0, mic: 'bad' }),
+  'acceptor-access-denied': acceptor({ treeStatus: 0xc0000022 }),
+  'acceptor-bad-signature': acceptor({ treeStatus: 0, sig: 'bad' }),
   'spnego-garbage': smbServer((req) =>
     reply(
       req,
@@ -229,7 +319,7 @@ describe('smbKerberosProbe against hostile servers (loopback)', () => {
       server: 'fake.contoso.com',
       share: 'netlogon',
       timeoutMs,
-      credentials: { kind: 'ticket', ticket: fakeCreds() },
+      credentials: { kind: 'ticket', ticket: CREDS },
     });
 
   const failed = (r: SmbProbeResult) => r.steps.find((s) => s.outcome === 'fail');
@@ -249,6 +339,9 @@ describe('smbKerberosProbe against hostile servers (loopback)', () => {
     ['more-processing-forever', 'session-setup', 'more-processing-loop', /MORE_PROCESSING_REQUIRED/],
     ['forged-ap-rep', 'session-setup', 'mutual-auth-failed', /does not open with the ticket's session key/],
     ['spnego-garbage', 'session-setup', 'bad-reply', /not a SPNEGO NegTokenResp/],
+    ['acceptor-bad-mic', 'session-setup', 'mechlistmic-failed', /mechListMIC does not verify/],
+    ['acceptor-access-denied', 'tree-connect', 'access-denied', /STATUS_ACCESS_DENIED/],
+    ['acceptor-bad-signature', 'tree-connect', 'bad-signature', /TREE_CONNECT response signature does not verify/],
   ];
   for (const [server, step, code, error] of cases)
     it(`${server} → ${step} fails with ${code}`, async () => {
@@ -271,6 +364,17 @@ describe('smbKerberosProbe against hostile servers (loopback)', () => {
       }
       if (code === 'mutual-auth-failed') assert.equal(r.mutualAuth, 'failed');
     });
+
+  it('a server that completes the logon: mutual auth, mechListMIC and signatures verified both ways, tree connected', async () => {
+    const r = await probe(ports['acceptor-ok'] as number);
+    assert.ok(r.ok, JSON.stringify(r.steps));
+    assert.equal(r.mutualAuth, 'verified');
+    assert.equal(r.serverMic, 'verified');
+    assert.equal(r.sessionKeySource, 'acceptor-subkey');
+    assert.deepEqual(r.signing, { algorithm: 'AES-128-CMAC', treeConnectSigned: true, serverSignatures: 'verified' });
+    assert.deepEqual(r.share, { treeId: 3, type: 'disk', flags: 0, maximalAccess: 0x1f01ff });
+    assert.equal(r.session?.id, '0x0000000000000099');
+  });
 
   it('a closed port → connect fails with tcp-refused at once', async () => {
     const r = await probe(closedPort);
