@@ -70,6 +70,7 @@ details::details-content{content-visibility:visible;display:block}
 figure.sequence{overflow:visible;border:none}
 figure.sequence svg{max-width:100%;height:auto}
 .finding,tr,details{break-inside:avoid}
+h2,h3,h4{break-after:avoid}
 }
 `;
 
@@ -92,7 +93,7 @@ addEventListener('afterprint',function(){opened.forEach(function(d){d.open=false
 `;
 
 /** base64 SHA-256 of STYLE and SCRIPT, as the CSP wants them (checked by test/report/html.test.ts). */
-export const STYLE_SHA256 = 'RCAHbfG7G+uRSDLU6QHYExUv2+lv8pu/en7V3RZMbqg=';
+export const STYLE_SHA256 = 'lNB65gKI6GHjpXCi2DpN93EcFeYdDfoV3ouKw9GWwMk=';
 export const SCRIPT_SHA256 = '8G0EfXNHvARu2uJJgwkEb4mkqscPcd2GhtwCcdol6Bg=';
 
 export const CSP = `default-src 'none'; style-src 'sha256-${STYLE_SHA256}'; script-src 'sha256-${SCRIPT_SHA256}'; img-src data:; base-uri 'none'; form-action 'none'`;
