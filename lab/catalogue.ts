@@ -707,7 +707,10 @@ export const SCENARIOS: Scenario[] = [
         seen: 'smbclient -k lists NETLOGON (TGS-REP cifs/dc1, SMB2 SESSION_SETUP OK); TGS-REQ HTTP/iisserver → KRB-ERROR 7; curl 401',
       },
     },
-    notOn: { mit: 'no SMB server in the MIT world' },
+    notOn: {
+      mit: 'no SMB server in the MIT world',
+      embedded: 'the embedded lab has no SMB server (kerbscope has an SMB2 client, tested against Samba smbd)',
+    },
   },
 ];
 
@@ -801,6 +804,7 @@ export const EMBEDDED: Record<string, EmbeddedEntry> = {
   },
   'ntlm-only': { heldTo: 'mit' },
   'basic-only': { heldTo: 'mit' },
+  'ntlm-fallback': { heldTo: 'mit' },
   'token-too-large': {
     heldTo: 'mit',
     override: { seen: 'user in 300 groups (real PAC), field limit 4096 → 400 Bad Request after the Negotiate header' },

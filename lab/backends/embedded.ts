@@ -9,7 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EmbeddedLab, type EmbeddedScenario, startEmbeddedLab } from '../../src/embedded/index.js';
 import { encodeKeytab } from '../../src/formats/keytab.js';
-import { REALM, writeClientConfs } from '../krb5conf.js';
+import { writeNtlmUsers } from '../apache.js';
+import { DOMAIN, REALM, writeClientConfs } from '../krb5conf.js';
 import type { LabNet } from '../netns.js';
 import type { DnsOps, LabEnv } from '../types.js';
 
@@ -77,6 +78,8 @@ export async function embeddedUp(stage: string, dir: string): Promise<EmbeddedBa
       ],
       serverExec: [],
     };
+    // gss-ntlmssp's user file, for the NTLM fallback (what a Windows client has from the logon)
+    writeNtlmUsers(join(dir, 'ntlm-users'), DOMAIN, 'john', lab.password);
     const decryptKeytab = join(dir, 'decrypt.keytab');
     writeDecryptKeytab(lab, decryptKeytab);
     const zone = lab.servers.dns.zone;
@@ -109,7 +112,8 @@ export async function embeddedUp(stage: string, dir: string): Promise<EmbeddedBa
       domain: 'contoso.com',
       kdc: dc,
       dns: dc,
-      user: lab.user,
+      // the user name as kinit takes it (krb5.conf's default realm completes it), as on the namespace labs
+      user: lab.user.replace(/@.*$/, ''),
       password: lab.password,
       url: lab.url,
       spn: lab.spn,

@@ -21,6 +21,7 @@ import { type CldapServer, startCldapServer } from './cldap.js';
 import { type Account, DEFAULT_ACCOUNT_ENCTYPES, type Directory, passwordKeys, randomKeys } from './directory.js';
 import { type DnsServer, startDnsServer, type ZoneRecord } from './dns.js';
 import { type KdcServer, startKdcServer } from './kdc-server.js';
+import { ntHash } from './ntlm.js';
 import { startWebServer, type WebServer } from './web.js';
 
 /** The scenarios this slice can stage, named as in lab/catalogue.ts. */
@@ -55,6 +56,7 @@ export const EMBEDDED_SCENARIOS = [
   'basic-only',
   'token-too-large',
   'ldap-blocked',
+  'ntlm-fallback',
 ] as const;
 export type EmbeddedScenario = (typeof EMBEDDED_SCENARIOS)[number];
 
@@ -254,6 +256,11 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
   let single = o.singleAddress === true;
   // on the one address 127.0.0.1 the well-known ports may be the system's own (macOS runs a KDC on 88)
   let wellKnown = o.portBase === undefined && !single && (o.wellKnownPorts ?? root);
+  // the DC locator pings UDP 389 and probes TCP 389, whatever the SRV records say: no other port can stand for it
+  if (scenario === 'ldap-blocked' && !wellKnown) {
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+    throw new RangeError('ldap-blocked needs the well-known ports (389 for CLDAP/LDAP): run as root, without --port-base');
+  }
   const port = (well: number, off: number) => (wellKnown ? well : o.portBase !== undefined ? o.portBase + off : 0);
   const clock = {
     kdc: scenario === 'clock-skew-as' ? -TEN_MINUTES : 0,
@@ -317,6 +324,17 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
         offer: scenario === 'ntlm-only' ? 'NTLM' : scenario === 'basic-only' ? 'Basic' : undefined,
         // token-too-large: a header limit the user's Negotiate header (300 groups in the PAC) exceeds
         maxFieldSize: scenario === 'token-too-large' ? 4096 : undefined,
+        // ntlm-fallback: IIS's Negotiate provider takes NTLM when the client could get no ticket (no SPN for the site)
+        ntlm:
+          scenario === 'ntlm-fallback'
+            ? {
+                netbiosDomain: 'CONTOSO',
+                dnsDomain: DOMAIN,
+                dnsComputer: `iisserver.${DOMAIN}`,
+                accounts: [{ name: 'john', ntHash: ntHash(password) }],
+                now: () => new Date(Date.now() + clock.web),
+              }
+            : undefined,
         now: () => new Date(Date.now() + clock.web),
         replay: new ReplayCache(),
       });
@@ -326,6 +344,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
         { name: `iisserver.${DOMAIN}`, type: 'A', data: scenario === 'dns-a-wrong' ? webAddr : nth(1) },
         { name: `webntlm.${DOMAIN}`, type: 'A', data: webAddr },
         { name: `webbasic.${DOMAIN}`, type: 'A', data: webAddr },
+        { name: `webfallback.${DOMAIN}`, type: 'A', data: webAddr },
         { name: `websmall.${DOMAIN}`, type: 'A', data: webAddr },
         { name: `nospn.${DOMAIN}`, type: 'A', data: webAddr },
         { name: `www.${DOMAIN}`, type: 'CNAME', data: `iisserver.${DOMAIN}` },
@@ -450,6 +469,7 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
     'cname-canonical': `app.${DOMAIN}`,
     'ntlm-only': `webntlm.${DOMAIN}`,
     'basic-only': `webbasic.${DOMAIN}`,
+    'ntlm-fallback': `webfallback.${DOMAIN}`,
     'token-too-large': `websmall.${DOMAIN}`,
   };
   const host = HOSTS[scenario] ?? `iisserver.${DOMAIN}`;

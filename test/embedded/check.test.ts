@@ -114,6 +114,13 @@ for (const { label, opts } of modes)
       const scenario = scenarioById(id);
       const rootCause = scenario?.rootCause ?? '(not in the catalogue)';
       const expected = expectedFor('check', 'embedded', id, rootCause).expected;
+      // CLDAP and LDAP have no port but 389: without the well-known ports there is no AD to block
+      if (id === 'ldap-blocked' && !opts.wellKnownPorts) {
+        it(`${id} needs the well-known ports: refused with the reason`, async () => {
+          await assert.rejects(startEmbeddedLab({ scenario: id, ...opts }), /needs the well-known ports \(389/);
+        });
+        continue;
+      }
       it(`${id} → ${expected}`, async () => {
         assert.ok(scenario, `${id} is a catalogue scenario`);
         ensureCliBuilt();

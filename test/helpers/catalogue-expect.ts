@@ -69,7 +69,7 @@ export const INDISTINGUISHABLE: Record<string, Indistinguishable[]> = {
   'ntlm-fallback': [
     {
       sources: ['check', 'trace'],
-      backends: ['mit', 'samba'],
+      backends: ['mit', 'samba', 'embedded'],
       names: 'spn-missing',
       alsoNamed: 'ntlm-fallback',
       why: "issue 7 ranks 'a missing SPN explains the NTLM fallback': the fallback's cause is the missing SPN (KDC_ERR_S_PRINCIPAL_UNKNOWN for HTTP/webfallback), so spn-missing is first and ntlm-fallback follows, explained by it (check proves the fallback with its NTLM probe; trace sees the NTLMSSP messages).",

@@ -2,11 +2,13 @@
 // lab is staged, the real backend's probe runs with the real MIT clients (kinit, kvno, curl --negotiate) and must
 // report the same thing (exit code and message), and the real backend's wire filters must match the capture of the
 // embedded servers' traffic (same KDC and HTTP error codes on the wire), decrypted with the embedded keys where the
-// real backend's entry asks for it. tshark must decode all of it without a malformed-packet warning.
+// real backend's entry asks for it. tshark must decode all of it without a malformed-packet warning. Then
+// `kerbscope trace` reads the same capture: it must agree with tshark message by message and name as findings[0]
+// what it names on the real backends (test/helpers/catalogue-expect.ts).
 //
 //   LAB_SCENARIOS=healthy,missing-spn node --import tsx --test test/lab/embedded.test.ts
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -15,6 +17,11 @@ import { captureStart, tsharkCount, tsharkFields } from '../../lab/capture.js';
 import { EMBEDDED, SCENARIOS } from '../../lab/catalogue.js';
 import { resetClient, runProbe } from '../../lab/clients.js';
 import { Janitor } from '../../lab/janitor.js';
+import { traceCapture } from '../../src/capture/index.js';
+import { decodeKeytab } from '../../src/formats/index.js';
+import { KeySet } from '../../src/inspect/keys.js';
+import { compareDns, compareHttp, compareKerberos, tsharkRows } from '../capture/tshark-ref.js';
+import { expectedFor } from '../helpers/catalogue-expect.js';
 import { requireLab } from './harness.js';
 
 const only = process.env.LAB_SCENARIOS?.split(',').filter(Boolean);
@@ -110,6 +117,32 @@ if (requireLab('embedded'))
             keytab: env.decryptKeytab,
           });
           assert.deepEqual(bad, [], `${id}: tshark flags frames in ${file}`);
+          // kerbscope trace on the same capture, with the embedded keys
+          const keys = new KeySet();
+          keys.addKeytab(decodeKeytab(new Uint8Array(readFileSync(env.decryptKeytab))).entries, 'decrypt.keytab');
+          const tr = await traceCapture([new Uint8Array(readFileSync(file))], { keys, conversations: true });
+          const rows = tsharkRows(file);
+          assert.deepEqual(
+            [...compareKerberos(rows, tr), ...compareDns(rows, tr), ...compareHttp(rows, tr)],
+            [],
+            `${file}: trace differs from tshark`,
+          );
+          const { expected, alsoNamed } = expectedFor('trace', 'embedded', id, scenario.rootCause);
+          const all = tr.findings.map((f) => `${f.severity} ${f.id}`).join(', ');
+          if (scenario.rootCause === 'healthy')
+            assert.deepEqual(
+              tr.findings.filter((f) => f.severity === 'error').map((f) => f.id),
+              [],
+              `${file}: ${all}`,
+            );
+          else {
+            assert.equal(tr.findings[0]?.id, expected, `trace ${file}: findings ${all}`);
+            if (alsoNamed)
+              assert.ok(
+                tr.findings.some((f) => f.id === alsoNamed),
+                `${alsoNamed} named too: ${all}`,
+              );
+          }
           passed = true;
         } finally {
           if (!passed) failed = true;
