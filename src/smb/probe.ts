@@ -15,7 +15,7 @@
  */
 
 import { asExchange, type KdcContext, tgsExchange } from '../check/kerberos.js';
-import { getEnctype } from '../crypto/index.js';
+import { getEnctype, makeChecksum } from '../crypto/index.js';
 import type { Fact, Where } from '../facts/fact.js';
 import { krbErrorFact } from '../facts/krb-error.js';
 import { buildApReq, type Creds, DEFAULT_ENCTYPES, GSS_FLAGS, type SessionKey, userKey, verifyApRep } from '../krb/client.js';
@@ -23,6 +23,7 @@ import type { KdcTarget } from '../net/kdc.js';
 import {
   decodeInitialContextToken,
   decodeNegotiationToken,
+  encodeNegotiationToken,
   GssOid,
   isKrb5Oid,
   MechTypeList,
@@ -429,6 +430,7 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
   let rounds = 0;
   let accepted: { msg: Smb2Message; raw: Uint8Array } | undefined;
   let gssKey: SessionKey | undefined;
+  let micSent = false;
   while (token) {
     if (rounds >= MAX_ROUNDS) {
       run.fail('session-setup', 'more-processing-loop', `still STATUS_MORE_PROCESSING_REQUIRED after ${rounds} SESSION_SETUP round trips`);
@@ -528,11 +530,21 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
       return done(conn);
     }
     if (st === Smb2Status.STATUS_MORE_PROCESSING_REQUIRED) {
-      // Kerberos completes in one round trip (RFC 4121 §4.1); a server wanting more (request-mic) is reported
+      // Kerberos itself completes in one round trip (RFC 4121 §4.1). An acceptor that asks for the initiator's
+      // mechListMIC (negState request-mic, RFC 4178 §5) gets it in a second SESSION_SETUP; anything else is a loop.
+      const mic =
+        gssKey && !micSent && (resp?.negState === 'request-mic' || resp?.negState === 'accept-incomplete')
+          ? initiatorMechListMic(mechTypes, gssKey, result.sessionKeySource === 'acceptor-subkey', ap.seqNumber)
+          : undefined;
+      if (mic) {
+        micSent = true;
+        token = encodeNegotiationToken({ type: 'negTokenResp', value: { mechListMIC: mic } });
+        continue;
+      }
       run.fail(
         'session-setup',
         'more-processing-loop',
-        `STATUS_MORE_PROCESSING_REQUIRED after the AP-REQ (negState ${resp?.negState ?? 'absent'}${inner ? `, token: ${inner.kind === 'other' ? inner.detail : inner.kind}` : ', no token'}): the server wants another round this client does not send`,
+        `STATUS_MORE_PROCESSING_REQUIRED after ${micSent ? 'our mechListMIC' : 'the AP-REQ'} (negState ${resp?.negState ?? 'absent'}${inner ? `, token: ${inner.kind === 'other' ? inner.detail : inner.kind}` : ', no token'}): the server wants another round this client cannot give`,
         st,
       );
       return done(conn);
@@ -657,6 +669,28 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
     await conn.receive(Math.min(left(), 500));
   }
   return done(conn);
+}
+
+/**
+ * The initiator's mechListMIC (RFC 4178 §5): an RFC 4121 §4.2.6.1 MIC token over the DER of the mechTypes sent,
+ * key usage 25 (KG-USAGE-INITIATOR-SIGN), SND_SEQ = the authenticator's seq-number. CFX enctypes only (AES):
+ * undefined for RC4/DES, whose RFC 1964/4757 tokens this client does not build.
+ */
+function initiatorMechListMic(mechTypes: string[], key: SessionKey, acceptorSubkey: boolean, seq: number): Uint8Array | undefined {
+  const prof = getEnctype(key.enctype);
+  if (!prof?.implemented || key.enctype < 17 || key.enctype === 23 || key.enctype === 24) return undefined;
+  const head = new Uint8Array(16);
+  head.set([0x04, 0x04, acceptorSubkey ? 0x04 : 0x00, 0xff, 0xff, 0xff, 0xff, 0xff]);
+  new DataView(head.buffer).setUint32(12, seq >>> 0);
+  const msg = encodeDer(MechTypeList, mechTypes);
+  const data = new Uint8Array(msg.length + 16);
+  data.set(msg);
+  data.set(head, msg.length);
+  const ck = makeChecksum(prof.checksumType, key.key, 25, data);
+  const out = new Uint8Array(16 + ck.length);
+  out.set(head);
+  out.set(ck, 16);
+  return out;
 }
 
 function checkMechListMic(mic: Uint8Array, mechTypes: string[], key: SessionKey): 'verified' | 'failed' | 'unsupported' {

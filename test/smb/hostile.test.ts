@@ -1,7 +1,8 @@
 // smbKerberosProbe against hostile and broken SMB servers on loopback (127.0.0.1, a free port): a closed port,
 // garbage, an HTTP server, a frame whose length lies, a truncated SMB2 message, an SMB1-only server, silence, a
 // dialect that was not offered, STATUS_LOGON_FAILURE, a KRB-ERROR inside SPNEGO, an endless MORE_PROCESSING loop, an
-// AP-REP that does not open. Each must end in a step with a stable code and a readable error, no exception, within
+// AP-REP that does not open; and a server that completes the logon (request-mic round, bad MIC, ACCESS_DENIED, a bad
+// signature). Each must end in a step with a stable code and a readable error, no exception, within
 // the timeout. The real server (Samba) is test/smb/lab-smb.test.ts; these servers speak just enough SMB2 (built
 // with kerbscope's own encoders) to reach the failure under test.
 import assert from 'node:assert/strict';
@@ -18,6 +19,7 @@ import {
   GssOid,
   MechTypeList,
 } from '../../src/protocol/gss/index.js';
+import { decodePerMessageToken, verifyCfxMic } from '../../src/protocol/gss/per-message.js';
 import {
   decodeApReq,
   decodeAuthenticator,
@@ -125,15 +127,39 @@ const CREDS = fakeCreds();
  * its responses with the SMB 3.0.2 key from that subkey and optionally adds a mechListMIC; `treeStatus` is its answer
  * to TREE_CONNECT; `mic` 'bad' sends a MIC that does not verify, `sig` 'bad' signs the TREE_CONNECT reply wrongly.
  */
-function acceptor(o: { treeStatus: number; mic?: 'good' | 'bad'; sig?: 'bad' }): Behaviour {
+function acceptor(o: { treeStatus: number; mic?: 'good' | 'bad'; sig?: 'bad'; requestMic?: boolean }): Behaviour {
   const subkey = randomBytes(32);
+  let sentMechTypes: string[] = [];
   const signing = smb2SigningKey(0x0302, smb2SessionKey(subkey));
   return (sock, req, raw) => {
     if (!req) return;
     if (req.header.command === 0) return void sock.write(negotiateOk(req));
     if (req.header.command === 1 && req.body.kind === 'session-setup-request') {
-      const init = decodeNegotiationToken(decodeInitialContextToken(req.body.value.securityBuffer).innerToken);
+      const sb0 = req.body.value.securityBuffer;
+      if (sb0[0] === 0xa1) {
+        // the second round of request-mic: the initiator's MIC over the mechTypes it sent (RFC 4178 §5)
+        const t = decodeNegotiationToken(sb0);
+        const mic = t.type === 'negTokenResp' ? t.value.mechListMIC : undefined;
+        const pm = mic ? decodePerMessageToken(mic) : undefined;
+        const good =
+          pm?.kind === 'mic' &&
+          !pm.sentByAcceptor &&
+          verifyCfxMic(pm, encodeDer(MechTypeList, sentMechTypes), [{ enctype: 18, key: subkey }]).status === 'ok';
+        if (!good)
+          return void sock.write(
+            reply(
+              req,
+              { status: 0xc000006d, sessionId: 0x99n },
+              { kind: 'error-response', value: { errorContextCount: 0, errorData: new Uint8Array(0) } },
+            ),
+          );
+        const done = encodeNegotiationToken({ type: 'negTokenResp', value: { negState: 'accept-completed' } });
+        const rep = reply(req, { sessionId: 0x99n }, { kind: 'session-setup-response', value: { sessionFlags: 0, securityBuffer: done } });
+        return void sock.write(encodeDirectTcp(signSmb2Message(0x0302, signing, rep.subarray(4))));
+      }
+      const init = decodeNegotiationToken(decodeInitialContextToken(sb0).innerToken);
       if (init.type !== 'negTokenInit') return void sock.destroy();
+      sentMechTypes = init.value.mechTypes ?? [];
       const apReq = decodeApReq(decodeInitialContextToken(init.value.mechToken as Uint8Array).innerToken.subarray(2));
       const sk = CREDS.sessionKey;
       const auth = decodeAuthenticator(decrypt(sk.enctype, sk.key, KeyUsage.AP_REQ_AUTHENTICATOR, apReq.authenticator.cipher));
@@ -161,6 +187,19 @@ function acceptor(o: { treeStatus: number; mic?: 'good' | 'bad'; sig?: 'bad' }):
           ...(mechListMIC ? { mechListMIC } : {}),
         },
       });
+      if (o.requestMic) {
+        const ask = encodeNegotiationToken({
+          type: 'negTokenResp',
+          value: { negState: 'request-mic', supportedMech: GssOid.KRB5, responseToken: krb5Token(0x0200, apRep) },
+        });
+        return void sock.write(
+          reply(
+            req,
+            { status: 0xc0000016, sessionId: 0x99n },
+            { kind: 'session-setup-response', value: { sessionFlags: 0, securityBuffer: ask } },
+          ),
+        );
+      }
       const rep = reply(req, { sessionId: 0x99n }, { kind: 'session-setup-response', value: { sessionFlags: 0, securityBuffer: sb } });
       return void sock.write(encodeDirectTcp(signSmb2Message(0x0302, signing, rep.subarray(4))));
     }
@@ -267,6 +306,7 @@ const SERVERS: Record<string, Behaviour> = {
   ),
   'acceptor-ok': acceptor({ treeStatus: 0, mic: 'good' }),
   'acceptor-bad-mic': acceptor({ treeStatus: 0, mic: 'bad' }),
+  'acceptor-request-mic': acceptor({ treeStatus: 0, requestMic: true }),
   'acceptor-access-denied': acceptor({ treeStatus: 0xc0000022 }),
   'acceptor-bad-signature': acceptor({ treeStatus: 0, sig: 'bad' }),
   'spnego-garbage': smbServer((req) =>
@@ -374,6 +414,14 @@ describe('smbKerberosProbe against hostile servers (loopback)', () => {
     assert.deepEqual(r.signing, { algorithm: 'AES-128-CMAC', treeConnectSigned: true, serverSignatures: 'verified' });
     assert.deepEqual(r.share, { treeId: 3, type: 'disk', flags: 0, maximalAccess: 0x1f01ff });
     assert.equal(r.session?.id, '0x0000000000000099');
+  });
+
+  it('a server asking for our mechListMIC (negState request-mic) gets it in a second SESSION_SETUP and accepts it', async () => {
+    const r = await probe(ports['acceptor-request-mic'] as number);
+    assert.ok(r.ok, JSON.stringify(r.steps));
+    assert.equal(r.session?.rounds, 2);
+    assert.equal(r.mutualAuth, 'verified');
+    assert.equal(r.signing?.serverSignatures, 'verified');
   });
 
   it('a closed port → connect fails with tcp-refused at once', async () => {
