@@ -150,4 +150,16 @@ describe('check --html against the embedded lab (missing-spn)', () => {
       await lab.stop();
     }
   });
+
+  it('lab --scenario ID --check --html FILE: the check report of the embedded lab; --html without --check is a usage error', () => {
+    const file = join(dir, 'lab.html');
+    const r = runCli(['lab', '--scenario', 'missing-spn', '--check', '--html', file]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /kerbscope lab: HTML report written to/);
+    const html = assertPage(file);
+    assert.match(html, /data-finding="spn-missing" data-root-cause="true"/);
+    const bad = runCli(['lab', '--html', file]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--html needs --check/);
+  });
 });

@@ -6,7 +6,7 @@ import { renderCheck } from '../../report/check-text.js';
 import { renderCheckHtml } from '../../report/html/check.js';
 import { renderJson } from '../../report/json.js';
 import { type Command, EXIT, UsageError } from '../command.js';
-import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from './decode.js';
+import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from '../html-output.js';
 
 const CLIENTS: ClientProfile[] = ['mit', 'windows', 'chrome', 'firefox'];
 

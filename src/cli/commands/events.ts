@@ -8,7 +8,7 @@ import { renderEvents } from '../../report/events-text.js';
 import { renderEventsHtml } from '../../report/html/events.js';
 import { renderJson } from '../../report/json.js';
 import { type Command, EXIT, UsageError } from '../command.js';
-import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from './decode.js';
+import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from '../html-output.js';
 
 /** Inputs larger than this (all files together) get a progress bar (when stderr is a terminal). */
 const PROGRESS_FROM = 64 * 1024 * 1024;

@@ -7,14 +7,17 @@
  * command whose whole point is to be quick. The lab's krb5.conf and a ccache in its state folder go to runCheck as
  * its environment, so the user's own KRB5_CONFIG/KRB5CCNAME are neither read nor written.
  */
+
 import { join } from 'node:path';
 import { runCheck } from '../../check/run.js';
 import { EMBEDDED_SCENARIOS, type EmbeddedLab, type EmbeddedScenario, startEmbeddedLab } from '../../embedded/lab.js';
 import { EMBEDDED_SCENARIO_TITLES } from '../../embedded/titles.js';
 import { renderCheck } from '../../report/check-text.js';
 import { escapeText } from '../../report/escape.js';
+import { renderCheckHtml } from '../../report/html/check.js';
 import { renderJson } from '../../report/json.js';
 import { type Command, EXIT, type Io, UsageError } from '../command.js';
+import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from '../html-output.js';
 
 /** POSIX sh single quotes (lab paths come from the OS temp folder or --dir: quoted, never trusted) */
 function sh(s: string): string {
@@ -70,7 +73,14 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-async function checkAgainst(lab: EmbeddedLab, json: boolean, verbose: boolean, timeoutMs: number, io: Io): Promise<number> {
+async function checkAgainst(
+  lab: EmbeddedLab,
+  json: boolean,
+  verbose: boolean,
+  timeoutMs: number,
+  io: Io,
+  htmlFile?: string,
+): Promise<number> {
   const result = await runCheck({
     url: lab.url,
     user: lab.user,
@@ -82,6 +92,7 @@ async function checkAgainst(lab: EmbeddedLab, json: boolean, verbose: boolean, t
   });
   if (json) io.out(renderJson(result));
   else io.out(renderCheck(result, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, verbose }));
+  if (htmlFile && !writeHtmlReport('lab', htmlFile, renderCheckHtml(result), io)) return EXIT.UNUSABLE;
   return result.findings.some((f) => f.severity === 'error') ? EXIT.PROBLEMS : EXIT.OK;
 }
 
@@ -105,6 +116,7 @@ export const labCommand: Command = {
     dir: { type: 'string', value: 'DIR', description: 'state folder, left in place (default: a fresh temp folder, removed on exit)' },
     timeout: { type: 'string', value: 'MS', description: '--check: per step and overall time limit in ms (default 5000)' },
     verbose: { type: 'boolean', description: '--check: list every fact each step observed' },
+    html: { ...HTML_OPTION, description: "--check: also write check's self-contained HTML report to FILE" },
     'show-secrets': { type: 'boolean', description: "print the lab user's password in the text output" },
   },
   allowPositionals: false,
@@ -127,6 +139,8 @@ export const labCommand: Command = {
     if (!Number.isFinite(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000)
       throw new UsageError('--timeout must be between 100 and 600000 ms');
     const keep = Boolean(values.keep);
+    const htmlFile = checkHtmlTarget(values.html);
+    if (htmlFile && !values.check) throw new UsageError('--html needs --check (it is the report of that check)');
     const lab = await startEmbeddedLab({
       scenario: scenarioArg as EmbeddedScenario,
       portBase,
@@ -139,7 +153,7 @@ export const labCommand: Command = {
       if (values.check) {
         // Ctrl-C during the check still stops the servers and removes the state folder (exit 2: no verdict)
         const interrupted = stopping.then(() => EXIT.UNUSABLE);
-        return await Promise.race([checkAgainst(lab, Boolean(values.json), Boolean(values.verbose), timeoutMs, io), interrupted]);
+        return await Promise.race([checkAgainst(lab, Boolean(values.json), Boolean(values.verbose), timeoutMs, io, htmlFile), interrupted]);
       }
       if (values.json) {
         const { realm, krb5Conf, user, password, url, spn, kdc, ports, dnsServer } = lab;

@@ -6,8 +6,8 @@ import { renderTraceHtml } from '../../report/html/trace.js';
 import { renderJson } from '../../report/json.js';
 import { renderTrace } from '../../report/trace-text.js';
 import { type Command, EXIT, UsageError } from '../command.js';
+import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from '../html-output.js';
 import { loadKeytabs } from '../input.js';
-import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from './decode.js';
 
 /** Files larger than this get a progress bar (when stderr is a terminal). */
 const PROGRESS_FROM = 64 * 1024 * 1024;
