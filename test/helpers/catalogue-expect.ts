@@ -57,6 +57,12 @@ export const INDISTINGUISHABLE: Record<string, Indistinguishable[]> = {
       names: 'ticket-not-for-server',
       why: "the other server answers KRB_AP_ERR_NOT_US (35), the same as a server whose keytab lacks the SPN. A PTR record does not settle it (many sites share one server address, so a PTR naming another host is normal); it takes the directory: the account holding the SPN and its dNSHostName's address.",
     },
+    {
+      sources: ['trace'],
+      backends: ['embedded'],
+      names: 'ticket-not-for-server',
+      why: "the embedded zone has a PTR for the other server's address (webalias), and check, which looks it up, names dns-a-wrong; a browser's capture holds no PTR lookup, so trace sees only the KRB_AP_ERR_NOT_US (35) and names what that means alone.",
+    },
   ],
   'keytab-missing-enctype': [
     {
@@ -78,7 +84,7 @@ export const INDISTINGUISHABLE: Record<string, Indistinguishable[]> = {
   'spn-with-port': [
     {
       sources: ['trace'],
-      backends: ['mit', 'samba'],
+      backends: ['mit', 'samba', 'embedded'],
       names: 'spn-missing',
       why: 'on the wire the KDC answers KDC_ERR_S_PRINCIPAL_UNKNOWN for HTTP/portsrv.contoso.com, exactly as for a missing SPN; check asks the KDC for HTTP/portsrv.contoso.com:8080 too and proves the port SPN, a capture of the browser cannot.',
     },
