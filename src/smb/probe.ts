@@ -27,6 +27,7 @@ import {
   GssOid,
   isKrb5Oid,
   MechTypeList,
+  mechName,
   type NegTokenResp,
 } from '../protocol/gss/index.js';
 import { decodePerMessageToken, verifyCfxMic } from '../protocol/gss/per-message.js';
@@ -146,6 +147,8 @@ export interface SmbProbeResult {
   serverCapabilities?: number;
   /** mechanism OIDs of the server's NEGOTIATE NegTokenInit2 (MS-SPNG §2.2.1), when it sent one */
   serverMechs?: string[];
+  /** false when that NegTokenInit2 lists no Kerberos OID (an NTLM-only server: the AP-REQ is bound to fail) */
+  kerberosOffered?: boolean;
   ticket?: { sname: string; realm: string; enctype: number; enctypeName: string; kvno?: number };
   /** RFC 4120 §3.2.5: the server's AP-REP opened with the ticket's session key and echoed our authenticator time */
   mutualAuth: 'verified' | 'mismatch' | 'failed' | 'absent' | 'not-reached';
@@ -230,7 +233,10 @@ class Run {
   ok(id: SmbStepId, detail: string, status?: number): void {
     this.set(id, { outcome: 'ok', detail, ...(status !== undefined ? { status, ntStatus: smb2StatusName(status) } : {}) });
   }
+  /** appended to session-setup errors when the server's NEGOTIATE offered no Kerberos */
+  hint = '';
   fail(id: SmbStepId, code: SmbErrorCode, error: string, status?: number): false {
+    if (id === 'session-setup' && this.hint) error = `${error} (${this.hint})`;
     this.set(id, { outcome: 'fail', code, error, ...(status !== undefined ? { status, ntStatus: smb2StatusName(status) } : {}) });
     return false;
   }
@@ -377,11 +383,16 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
   result.signingRequired = (neg.securityMode & Smb2SecurityMode.SIGNING_REQUIRED) !== 0;
   result.serverCapabilities = neg.capabilities;
   const mechs = serverMechsOf(neg.securityBuffer);
-  if (mechs) result.serverMechs = mechs;
+  if (mechs) {
+    result.serverMechs = mechs;
+    result.kerberosOffered = mechs.some(isKrb5Oid);
+  }
   if (!offered.includes(dialect)) {
     run.fail('negotiate', 'no-common-dialect', `the server chose dialect ${smb2DialectName(dialect)}, which was not offered`, 0);
     return done(conn);
   }
+  if (result.kerberosOffered === false)
+    run.hint = `the server's NEGOTIATE offered only ${(mechs ?? []).map(mechName).join(', ')}, no Kerberos`;
   run.ok(
     'negotiate',
     `dialect ${smb2DialectName(dialect)}; signing ${result.signingRequired ? 'required' : neg.securityMode & 1 ? 'enabled' : 'off'}; server GUID ${result.serverGuid}${mechs ? `; SPNEGO offers ${mechs.join(', ')}` : ''}`,

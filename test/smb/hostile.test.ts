@@ -79,7 +79,7 @@ function reply(req: Smb2Message, o: Partial<Smb2Header>, body: Smb2Message['body
   );
 }
 
-const negotiateOk = (req: Smb2Message, dialect = 0x0302) =>
+const negotiateOk = (req: Smb2Message, dialect = 0x0302, securityBuffer: Uint8Array = new Uint8Array(0)) =>
   reply(
     req,
     {},
@@ -95,7 +95,7 @@ const negotiateOk = (req: Smb2Message, dialect = 0x0302) =>
         maxWriteSize: 65536,
         systemTime: 0n,
         serverStartTime: 0n,
-        securityBuffer: new Uint8Array(0),
+        securityBuffer,
       },
     },
   );
@@ -110,10 +110,17 @@ const krb5Token = (tokId: number, body: Uint8Array) =>
   encodeInitialContextToken({ thisMech: GssOid.KRB5, innerToken: new Uint8Array([tokId >> 8, tokId & 0xff, ...body]) });
 
 /** An SMB2 server whose NEGOTIATE answer is normal and whose SESSION_SETUP answer is `onSetup`. */
-function smbServer(onSetup: (req: Smb2Message) => Uint8Array, dialect = 0x0302): Behaviour {
+function smbServer(onSetup: (req: Smb2Message) => Uint8Array, dialect = 0x0302, mechs?: string[]): Behaviour {
+  // MS-SPNG §2.2.1: the NegTokenInit2 a server puts in its NEGOTIATE response lists the mechanisms it takes
+  const sb = mechs
+    ? encodeInitialContextToken({
+        thisMech: GssOid.SPNEGO,
+        innerToken: encodeNegotiationToken({ type: 'negTokenInit', value: { form: 'NegTokenInit', mechTypes: mechs } }),
+      })
+    : new Uint8Array(0);
   return (sock, req) => {
     if (!req) return;
-    if (req.header.command === 0) sock.write(negotiateOk(req, dialect));
+    if (req.header.command === 0) sock.write(negotiateOk(req, dialect, sb));
     else if (req.header.command === 1) sock.write(onSetup(req));
   };
 }
@@ -281,6 +288,16 @@ const SERVERS: Record<string, Behaviour> = {
       },
     ),
   ),
+  'ntlm-only': smbServer(
+    (req) =>
+      reply(
+        req,
+        { status: 0xc000006d, sessionId: 5n },
+        { kind: 'error-response', value: { errorContextCount: 0, errorData: new Uint8Array(0) } },
+      ),
+    0x0302,
+    [GssOid.NTLMSSP],
+  ),
   'more-processing-forever': smbServer((req) =>
     reply(
       req,
@@ -375,6 +392,7 @@ describe('smbKerberosProbe against hostile servers (loopback)', () => {
     ['silent', 'negotiate', 'timeout', /no complete reply within/],
     ['wrong-dialect', 'negotiate', 'no-common-dialect', /3\.1\.1, which was not offered/],
     ['logon-failure', 'session-setup', 'logon-failure', /STATUS_LOGON_FAILURE/],
+    ['ntlm-only', 'session-setup', 'logon-failure', /STATUS_LOGON_FAILURE.*offered only NTLMSSP, no Kerberos/],
     ['krb-error-in-spnego', 'session-setup', 'krb-error', /KRB_AP_ERR_SKEW \(37\)/],
     ['more-processing-forever', 'session-setup', 'more-processing-loop', /MORE_PROCESSING_REQUIRED/],
     ['forged-ap-rep', 'session-setup', 'mutual-auth-failed', /does not open with the ticket's session key/],
