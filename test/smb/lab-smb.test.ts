@@ -65,6 +65,7 @@ function assertHealthy(r: SmbProbeResult, dialect: string, algorithm: string): v
   assert.equal(r.session?.guest, false);
   assert.equal(r.share?.type, 'disk');
   assert.ok(r.serverMechs?.includes('1.2.840.113554.1.2.2'), 'the NEGOTIATE NegTokenInit2 offers Kerberos');
+  assert.equal(r.kerberosOffered, true);
   assert.match(r.serverGuid ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   // the facts the rulebook gets: the TGS exchange for cifs/, the AP-REQ, mutual authentication verified
   assert.ok(r.facts.some((f) => f.kind === 'kdc-reply' && f.msgType === 13 && f.sname.join('/') === `cifs/${DC}`));
