@@ -766,7 +766,11 @@ export const EMBEDDED: Record<string, EmbeddedEntry> = {
   'dns-dropped': { heldTo: 'mit' },
   // the client's clock moves (faketime), as on the real labs: the embedded servers keep the real time
   'clock-skew-as': { heldTo: 'mit', stage: 'healthy' },
-  'clock-skew-tgs': { heldTo: 'mit', stage: 'healthy' },
+  // the embedded staging: after the first TGT the servers fall 10 minutes behind (no faketime needed for kvno)
+  'clock-skew-tgs': {
+    heldTo: 'mit',
+    override: { probe: () => [ok(kinit()), fails(kvno(SPN_OK), /Clock skew too great/)] },
+  },
   'clock-skew-web': { heldTo: 'mit', stage: 'healthy', keepInject: true },
   'clock-skew-web-behind': { heldTo: 'mit', stage: 'healthy', keepInject: true },
   'wrong-password': { heldTo: 'mit', stage: 'healthy' },

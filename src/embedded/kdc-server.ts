@@ -42,7 +42,7 @@ function tooBig(bytes: Uint8Array, o: KdcOptions): Uint8Array {
  * nothing; the client's verdict is the same, a timeout).
  */
 export async function startKdcServer(
-  o: KdcOptions & { host: string; port: number; udpMax?: number; silent?: boolean },
+  o: KdcOptions & { host: string; port: number; udpMax?: number; silent?: boolean; onEvent?: (e: KdcEvent) => void },
 ): Promise<KdcServer> {
   assertLoopback(o.host);
   const udpMax = o.udpMax ?? DEFAULT_UDP_MAX;
@@ -72,6 +72,7 @@ export async function startKdcServer(
         buf = buf.slice(4 + n);
         const a = handleKdcMessage(msg, o);
         events.push({ ...a.event, transport: 'tcp' });
+        o.onEvent?.(a.event);
         s.write(writeTcpRecord(a.bytes));
       }
     });
@@ -85,7 +86,10 @@ export async function startKdcServer(
     if (out.length > udpMax) {
       out = tooBig(bytes, o);
       events.push({ ...a.event, reply: 'KRB-ERROR', errorCode: KrbErrorCode.KRB_ERR_RESPONSE_TOO_BIG ?? 52, transport: 'udp' });
-    } else events.push({ ...a.event, transport: 'udp' });
+    } else {
+      events.push({ ...a.event, transport: 'udp' });
+      o.onEvent?.(a.event);
+    }
     udp.send(out, rinfo.port, rinfo.address);
   });
   const port = await listenTcp(tcp, o.port, o.host);

@@ -57,6 +57,7 @@ export const EMBEDDED_SCENARIOS = [
   'token-too-large',
   'ldap-blocked',
   'ntlm-fallback',
+  'clock-skew-tgs',
 ] as const;
 export type EmbeddedScenario = (typeof EMBEDDED_SCENARIOS)[number];
 
@@ -302,6 +303,14 @@ export async function startEmbeddedLab(o: EmbeddedLabOptions = {}): Promise<Embe
         now: () => new Date(Date.now() + clock.kdc),
         udpMax: o.udpMax,
         silent: scenario === 'kdc-dropped',
+        // clock-skew-tgs: the first TGT is issued with good clocks; then the KDC and the web server fall 10 minutes
+        // behind, as if the client's clock had jumped ahead after its logon: its next TGS-REQ is "in the future"
+        onEvent: (e) => {
+          if (scenario === 'clock-skew-tgs' && e.reply === 'AS-REP' && e.server?.toLowerCase().startsWith('krbtgt/')) {
+            clock.kdc = -TEN_MINUTES;
+            clock.web = -TEN_MINUTES;
+          }
+        },
         // token-too-large: the user is in 300 groups, every one in the PAC's logon info (8 bytes each)
         extraGroups: scenario === 'token-too-large' ? Array.from({ length: 300 }, (_, i) => 5000 + i) : undefined,
       });

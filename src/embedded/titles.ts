@@ -36,5 +36,6 @@ export const EMBEDDED_SCENARIO_TITLES: Record<EmbeddedScenario, string> = {
   'basic-only': 'The server offers Basic authentication only (no Negotiate)',
   'ldap-blocked': 'LDAP/CLDAP port 389 is blocked (Kerberos itself works)',
   'ntlm-fallback': 'The server offers Negotiate but the exchange falls back to NTLM (no SPN for the site)',
+  'clock-skew-tgs': 'Client clock 10 minutes ahead at TGS-REQ (TGT obtained earlier)',
   'token-too-large': "The Negotiate token is larger than the server's request-header limit (user in many groups)",
 };
