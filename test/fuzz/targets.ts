@@ -6,6 +6,7 @@
  * as "never throws" (detect, the text parsers, decodePaData/decodeAuthData/decodeEData, the inspection pipeline) are
  * held to exactly that: any exception from them is a crash.
  */
+
 import { encrypt, KeyUsage } from '../../src/crypto/index.js';
 import { decodeCcache } from '../../src/formats/ccache.js';
 import { detect } from '../../src/formats/detect.js';
@@ -74,6 +75,7 @@ import { type Asn1, decodeDer } from '../../src/wire/asn1.js';
 import { isDecodeError } from '../../src/wire/errors.js';
 import { perMessageSeeds } from './per-message-seeds.js';
 import { type FuzzCorpus, KRB5_MECH, loadCorpus } from './seeds.js';
+import { SMB2_TARGETS } from './smb2-targets.js';
 
 /** How one input ended, when the decoder returned or threw its own error. Anything else is a crash. */
 export type Outcome =
@@ -443,6 +445,8 @@ export const TARGETS: readonly FuzzTarget[] = [
         : ok(r, [`items:${Math.min(r.items.length, 3)}`]);
     },
   },
+  // the SMB2 codec (the isolation step's client), registered from its own file
+  ...SMB2_TARGETS,
 ];
 
 export function targetByName(name: string): FuzzTarget | undefined {
