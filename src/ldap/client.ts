@@ -16,6 +16,7 @@ import {
   resultCodeName,
   SearchScope,
 } from '../protocol/ldap/index.js';
+import { DecodeError } from '../wire/errors.js';
 import { LdapConnection, LdapError } from './connection.js';
 import { gssapiAcceptApRep, gssapiNegotiateLayer, gssapiStart, SaslError, type SaslLayerName } from './sasl-gssapi.js';
 
@@ -136,6 +137,13 @@ export class LdapClient {
     } catch (e) {
       if (e instanceof SaslError)
         throw new LdapError('ERR_LDAP_SASL', `GSSAPI bind to ${this.conn.peer} as ${spn}: ${e.message}`, { cause: e });
+      // a malformed AP-REP / KRB-ERROR inside a well-formed GSS token
+      if (e instanceof DecodeError)
+        throw new LdapError(
+          'ERR_LDAP_SASL',
+          `GSSAPI bind to ${this.conn.peer} as ${spn}: the server's krb5 token is malformed: ${e.message}`,
+          { decode: e },
+        );
       throw e;
     }
   }

@@ -14,6 +14,7 @@ import { ipVersion } from '../../net/ip.js';
 import { FilterSyntaxError } from '../../protocol/ldap/index.js';
 import { escapeText } from '../../report/escape.js';
 import { renderJson } from '../../report/json.js';
+import { raw, win } from '../../rules/shell.js';
 import { type Command, EXIT, UsageError } from '../command.js';
 
 export const SPN_SCHEMA_VERSION = 1;
@@ -190,7 +191,7 @@ function renderOwner(head: string, spn: string, owners: SpnOwner[]): string {
   const lines = head.split('\n').map((l) => escapeText(l));
   if (!owners.length) {
     lines.push('', `No account holds ${escapeText(spn)}: the KDC answers KDC_ERR_S_PRINCIPAL_UNKNOWN (7) for it.`);
-    lines.push(`  fix: setspn -S ${escapeText(spn)} <the account the service runs as>`);
+    lines.push(`  fix: ${escapeText(win`setspn -S ${spn} ${raw('<the account the service runs as>')}`)}`);
     return `${lines.join('\n')}\n`;
   }
   if (owners.length > 1)
