@@ -137,7 +137,8 @@ export const spnCommand: Command = {
           io.out(
             renderJson({
               schemaVersion: SPN_SCHEMA_VERSION,
-              duplicates: dups.map((x) => ({ spn: x.spn, accounts: x.accounts, owners: x.owners, fixes: x.fixes })),
+              // the contract, exactly: { spn, accounts } (the setspn -D fixes are in the text output)
+              duplicates: dups.map((x) => ({ spn: x.spn, accounts: x.accounts })),
             }),
           );
         else io.out(renderDuplicates(head(), dups));
