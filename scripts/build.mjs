@@ -21,3 +21,4 @@ await build({ ...common, entryPoints: ['src/cli/launch.ts'], outfile: 'dist/kerb
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
 // Browser-safety guard: the codecs must bundle for the browser without Node built-ins.
 await build({ ...common, platform: 'browser', entryPoints: ['src/browser.ts'], outfile: 'dist/browser.js' });
+await import('./build-web.mjs'); // the static web app (web/ → dist/web/)

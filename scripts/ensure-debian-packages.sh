@@ -5,7 +5,8 @@ set -euo pipefail
 PKGS=(krb5-kdc krb5-admin-server krb5-user faketime apache2 libapache2-mod-auth-gssapi curl tshark
       samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules winbind smbclient ldap-utils
       dnsutils ldb-tools libsasl2-modules-gssapi-mit iptables nftables iputils-ping netcat-openbsd gss-ntlmssp iproute2
-      libevtx-utils)
+      libevtx-utils
+      chromium)  # the web app's real-browser tests (test/web, driven by playwright-core)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -4,8 +4,18 @@ import { decodeCommand } from './decode.js';
 import { eventsCommand } from './events.js';
 import { keytabCommand } from './keytab.js';
 import { labCommand } from './lab.js';
+import { serveCommand } from './serve.js';
 import { spnCommand } from './spn.js';
 import { traceCommand } from './trace.js';
 
 /** Every CLI command, in the order `kerbscope --help` lists them. */
-export const commands: Command[] = [decodeCommand, keytabCommand, traceCommand, eventsCommand, checkCommand, labCommand, spnCommand];
+export const commands: Command[] = [
+  decodeCommand,
+  keytabCommand,
+  traceCommand,
+  eventsCommand,
+  checkCommand,
+  labCommand,
+  spnCommand,
+  serveCommand,
+];
