@@ -150,7 +150,7 @@ const OWNER_ATTRS = [
 export async function spnOwner(d: DirectorySearch, spn: string): Promise<SpnOwner[]> {
   if (spn.includes('*')) throw new RangeError('spn owner takes one SPN, not a pattern (use spn query)');
   const r = await d.search({ base: d.baseDn, filter: spnFilter(spn), attributes: OWNER_ATTRS, pageSize: PAGE_SIZE });
-  return r.entries.map((e) => ownerOf(e, spn, d.realm));
+  return r.entries.map((e) => ownerOf(e, spn, d.realm)).sort((a, b) => compareText(a.account, b.account) || compareText(a.dn, b.dn));
 }
 
 function intAttr(e: SearchEntry, name: string): number | undefined {
