@@ -316,6 +316,23 @@ describe('framing a TCP stream', () => {
       msgs.map(hex),
     );
   });
+  it('a 4 MB entry in 4 KB reads: whole, and in linear time', () => {
+    const big = enc({
+      messageID: 7,
+      protocolOp: {
+        type: 'searchResEntry',
+        objectName: 'CN=big',
+        attributes: [{ type: 'member', vals: Array.from({ length: 4096 }, (_, i) => te(`CN=u${i}`.padEnd(1000, 'x'))) }],
+      },
+    });
+    const f = new Framer(ldapMessageLength);
+    const t0 = performance.now();
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < big.length; i += 4096) out.push(...f.push(big.subarray(i, i + 4096)));
+    assert.equal(out.length, 1);
+    assert.equal(hex(out[0] as Uint8Array).length, big.length * 2);
+    assert.ok(performance.now() - t0 < 1000, `${Math.round(performance.now() - t0)} ms`);
+  });
   it('garbage, a huge length, indefinite length → DecodeError with the stream offset', () => {
     const f = new Framer(ldapMessageLength);
     f.push(enc(MESSAGES[5]?.[1] as LdapMessage));
