@@ -23,6 +23,7 @@ export const CHECK_STEPS = [
   { id: 'service-ticket', title: 'Service ticket (klist get SPN)' },
   { id: 'http', title: 'HTTP Negotiate (Invoke-WebRequest -UseDefaultCredentials)' },
   { id: 'acceptor', title: "Acceptor-side check with the service's keytab (--keytab)" },
+  { id: 'smb', title: 'SMB isolation: cifs/ with Kerberos (SESSION_SETUP, TREE_CONNECT; smb:// or --also-smb)' },
 ] as const;
 
 export type CheckStepId = (typeof CHECK_STEPS)[number]['id'];
@@ -68,6 +69,8 @@ export interface CheckOptions {
   keytab?: string[];
   saveCcache?: string;
   cbt?: boolean;
+  /** the SMB isolation step beside the HTTP site: the share to TREE_CONNECT on the site's server (IPC$ by default) */
+  alsoSmb?: string;
   /** environment (KRB5_CONFIG, KRB5CCNAME, KRB5_CLIENT_KTNAME); default process.env */
   env?: Record<string, string | undefined>;
 }

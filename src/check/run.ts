@@ -34,6 +34,7 @@ import { GssOid } from '../protocol/gss/oids.js';
 import { parseAuthValue } from '../protocol/http/auth-header.js';
 import { decodeApRep, decodeKrb5Message } from '../protocol/krb5/index.js';
 import { evaluate } from '../rules/index.js';
+import { smbKerberosProbe } from '../smb/probe.js';
 import { fromBase64, toBase64 } from '../wire/encoding.js';
 import { ccachePath, loadKrb5Conf, readCcache, readKeytab } from './config.js';
 import { asExchange, type KdcContext, tgsExchange } from './kerberos.js';
@@ -107,8 +108,14 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   cfg.start();
   const loaded = loadKrb5Conf(env);
   const defaults = clientDefaults(loaded.conf);
-  const url = o.url ? new URL(o.url) : undefined;
-  const targetHost = url ? url.hostname.replace(/^\[|\]$/g, '').toLowerCase() : o.spn?.split('/')[1]?.replace(/:\d+$/, '').toLowerCase();
+  const target = o.url ? new URL(o.url) : undefined;
+  // smb://server/share: the guidance's isolation step on its own (cifs/server); every other URL is an HTTP site
+  const smbTarget = target?.protocol === 'smb:' ? target : undefined;
+  const url = smbTarget ? undefined : target;
+  const targetHost = target
+    ? target.hostname.replace(/^\[|\]$/g, '').toLowerCase()
+    : o.spn?.split('/')[1]?.replace(/:\d+$/, '').toLowerCase();
+  const smbShare = smbTarget ? decodeURIComponent(smbTarget.pathname.split('/').filter(Boolean)[0] ?? 'IPC$') : o.alsoSmb;
 
   let ccUser: string | undefined;
   let ccRealm: string | undefined;
@@ -327,15 +334,16 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     const info = { host: targetHost, isIp: ipVersion(targetHost) !== 0, canonical, ptr };
     const krb = { canonicalize: defaults.dnsCanonicalizeHostname, rdns: defaults.rdns };
     const choice = spnFor(o.client, info, krb);
-    if (!o.spn) spn = choice.spn;
-    const port = url ? Number(url.port || (url.protocol === 'https:' ? 443 : 80)) : 80;
+    // SMB clients ask for cifs/<the name in the UNC path> (MS-SMB2 §3.2.4.2.3), whatever the browser profile
+    if (!o.spn) spn = smbTarget ? `cifs/${targetHost}` : choice.spn;
+    const port = smbTarget ? Number(smbTarget.port || 445) : url ? Number(url.port || (url.protocol === 'https:' ? 443 : 80)) : 80;
     res.facts.push({
       kind: 'spn-choice',
       where: res.where(),
-      url: url?.href ?? '',
+      url: target?.href ?? '',
       host: targetHost,
       port,
-      defaultPort: !url?.port,
+      defaultPort: !target?.port,
       client: o.client,
       spn,
       canonicalName: canonical,
@@ -459,6 +467,9 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     const taddr = targetAddrs[0];
     if (url && taddr && targetHost)
       jobs.push({ host: targetHost, address: taddr, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) });
+    // the SMB server's port: the target of smb://, or the site's own server with --also-smb
+    if ((smbTarget || smbShare) && taddr && targetHost)
+      jobs.push({ host: targetHost, address: taddr, port: Number(smbTarget?.port || 445) });
     if (!jobs.length) {
       ports.end('skip', 'nothing to probe (no KDC, no target address)');
       return;
@@ -608,7 +619,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   // ---- 8. HTTP Negotiate ------------------------------------------------------------------------------------------
   http.start();
   let mutual = false;
-  if (!url) http.end('skip', 'no URL');
+  if (!url) http.end('skip', smbTarget ? 'an smb:// target: the SMB step is the service check' : 'no URL');
   else if (!client || !anon) http.end('fail', `${targetHost} has no address`);
   else {
     const w = http.where();
@@ -747,6 +758,56 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     client.close();
   }
 
+  // ---- 10. SMB isolation (the guidance: "does SMB work with Kerberos against the same server?") ---------------------
+  const smbStep = S('smb');
+  smbStep.start();
+  const smbAddr = targetAddrs[0];
+  if (!smbShare) smbStep.end('skip', 'no smb:// target and no --also-smb');
+  else if (!targetHost || !smbAddr) smbStep.end('skip', `${targetHost ?? 'the target'} has no address`);
+  else if (!tgt && !(smbTarget && svc)) smbStep.end('skip', 'no TGT: no cifs/ ticket to present');
+  else if (left() <= 0) smbStep.end('skip', 'no time left (--timeout)');
+  else {
+    const smbSpn = smbTarget && o.spn ? o.spn : `cifs/${targetHost}`;
+    const r = await smbKerberosProbe({
+      host: smbAddr,
+      port: smbTarget?.port ? Number(smbTarget.port) : undefined,
+      server: targetHost,
+      share: smbShare,
+      spn: smbSpn,
+      timeoutMs: Math.max(200, stepMs()),
+      credentials:
+        smbTarget && svc
+          ? { kind: 'ticket', ticket: svc }
+          : { kind: 'tgt', tgt: tgt as Creds, kdcs: kdcTargets, enctypes: tgsEnctypes.length ? tgsEnctypes : undefined },
+    });
+    // the probe's own Kerberos facts (its TGS exchange, the AP-REQ, a KRB-ERROR inside SPNEGO, the AP-REP check)
+    smbStep.facts.push(...r.facts.filter((f) => !(smbTarget && svc && f.kind === 'kdc-request')));
+    const failed = r.steps.find((x) => x.outcome === 'fail');
+    smbStep.facts.push({
+      kind: 'smb-session',
+      where: smbStep.where(),
+      server: targetHost,
+      address: smbAddr,
+      share: smbShare,
+      spn: r.spn,
+      outcome: r.ok ? 'ok' : 'fail',
+      ...(failed ? { failedStep: failed.id, ...(failed.code ? { code: failed.code } : {}) } : {}),
+      ...(failed?.ntStatus ? { ntStatus: failed.ntStatus } : {}),
+      ...(r.dialect ? { dialect: r.dialect.name } : {}),
+      mutualAuth: r.mutualAuth,
+      detail: r.ok
+        ? `${r.target.unc}: SMB ${r.dialect?.name ?? ''} session with Kerberos (${r.spn}), mutual authentication ${r.mutualAuth}, tree connected`
+        : `${r.target.unc}: ${failed?.id ?? 'probe'} failed: ${failed?.error ?? failed?.ntStatus ?? 'no detail'}`,
+      alongHttp: Boolean(url),
+    });
+    smbStep.end(
+      r.ok ? 'pass' : 'fail',
+      r.ok
+        ? `${r.target.unc}: ${r.dialect?.name ?? 'SMB2'}, Kerberos ${r.spn}, mutual auth ${r.mutualAuth}, TREE_CONNECT ok`
+        : `${r.target.unc}: ${failed?.id ?? 'probe'}: ${failed?.error ?? failed?.ntStatus ?? 'failed'}`,
+    );
+  }
+
   // ---- credentials out ----------------------------------------------------------------------------------------------
   if (o.saveCcache && tgt) {
     const toP = (p: { nameType: number; nameString: string[] }, realm2: string) => ({
@@ -784,7 +845,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     summary: s.summary,
     facts: s.facts,
   }));
-  return { schemaVersion: CHECK_SCHEMA_VERSION, target: url?.href ?? spn, spn, client: o.client, steps: stepsOut, findings };
+  return { schemaVersion: CHECK_SCHEMA_VERSION, target: target?.href ?? spn, spn, client: o.client, steps: stepsOut, findings };
 }
 
 /** The AP-REP inside a WWW-Authenticate token: SPNEGO NegTokenResp → responseToken → GSS krb5 (tok id 02 00) → AP-REP. */

@@ -70,5 +70,26 @@ export type LiveFact =
    * cannot get a ticket falls back to NTLM silently (the guidance's "why does it fall back to NTLM").
    */
   | { kind: 'ntlm-probe'; where: Where; url: string; accepted: boolean; status?: number; targetName?: string; detail: string }
+  /**
+   * The guidance's isolation step (MS-SMB2 §3.2.4.2, §3.2.4.2.3-4): an SMB2 session to the same server with a
+   * Kerberos AP-REQ for cifs/<server>, then a TREE_CONNECT. `alongHttp`: checked beside an HTTP site (--also-smb),
+   * so an `ok` here tells what is HTTP-specific.
+   */
+  | {
+      kind: 'smb-session';
+      where: Where;
+      server: string;
+      address: string;
+      share: string;
+      spn: string;
+      outcome: 'ok' | 'fail' | 'skip';
+      failedStep?: string;
+      code?: string;
+      ntStatus?: string;
+      dialect?: string;
+      mutualAuth?: string;
+      detail: string;
+      alongHttp: boolean;
+    }
   /** A peer that answered with something that is not the protocol (garbage from a KDC, DNS or web server). */
   | { kind: 'bad-reply'; where: Where; peer: string; protocol: 'kerberos' | 'dns' | 'http' | 'cldap'; detail: string };

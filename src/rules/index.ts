@@ -36,6 +36,8 @@ import { ntlmFallback } from './ntlm-fallback.js';
 import { ntlmOnly } from './ntlm-only.js';
 import { passwordExpired } from './password-expired.js';
 import { realmUnknown } from './realm-unknown.js';
+import { smbFailed } from './smb-failed.js';
+import { smbWorksHttpFails } from './smb-works-http-fails.js';
 import { spnCname } from './spn-cname.js';
 import { spnMissing } from './spn-missing.js';
 import { spnPort } from './spn-port.js';
@@ -93,6 +95,8 @@ export const RULES: Rule[] = [
   keytabStaleKvno,
   ticketNotForServer,
   mutualAuth,
+  smbFailed,
+  smbWorksHttpFails,
   krbErrorOther,
   // event-log rules (their facts come only from `events`)
   passwordSpray,

@@ -200,6 +200,27 @@ if (requireLab('samba')) {
           c.json.findings.map((f: { id: string }) => f.id).join(', '),
         );
         MEASURED.push(`cifs-ok-http-fails: SMB ok in ${r.ms} ms; check → ${c.json.findings[0]?.id} (exit ${c.code})`);
+        // kerbscope check smb://dc1/netlogon: the isolation step on its own passes (cifs/dc1 ticket, session, tree)
+        const smb = await runCheckFor(env, scenario, { ...impl, url: `smb://${DC}/netlogon` });
+        assert.ok(smb.json, `no JSON from check smb://: ${smb.stderr.slice(0, 400)}`);
+        const ids = smb.json.findings.map((f: { id: string; severity: string }) => `${f.id}/${f.severity}`).join(', ');
+        assert.equal(smb.code, 0, ids);
+        assert.equal(smb.json.spn, `cifs/${DC}`);
+        const step = smb.json.steps.find((s: { id: string }) => s.id === 'smb');
+        assert.equal(step.status, 'pass', JSON.stringify(step));
+        assert.equal(smb.json.steps.find((s: { id: string }) => s.id === 'http').status, 'skip');
+        const session = step.facts.find((f: { kind: string }) => f.kind === 'smb-session');
+        assert.equal(session.outcome, 'ok');
+        assert.equal(session.mutualAuth, 'verified');
+        // check URL --also-smb on the site: its server (Apache on 10.201.0.11) has no computer account (so no
+        // cifs/iisserver SPN: KRB-ERROR 7) and no SMB server: the SMB step fails; the root cause stays spn-missing
+        const also = await runCheckFor(env, scenario, impl, 3000, ['--also-smb']);
+        assert.ok(also.json, also.stderr.slice(0, 400));
+        assert.equal(also.json.findings[0]?.id, 'spn-missing');
+        const alsoStep = also.json.steps.find((s: { id: string }) => s.id === 'smb');
+        assert.equal(alsoStep.status, 'fail', JSON.stringify(alsoStep.summary));
+        const f = { title: alsoStep.summary };
+        MEASURED.push(`check smb://${DC}/netlogon → exit ${smb.code}; check --also-smb on the site → ${f.title}`);
       } finally {
         await applied.revert();
       }

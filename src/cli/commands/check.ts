@@ -54,6 +54,8 @@ export const checkCommand: Command = {
     'kerbscope check --spn HTTP/iisserver.contoso.com -k john.keytab --user john --json',
     'kerbscope check http://web/ --kdc dc1.contoso.com --dns-server 10.0.0.10 --timeout 3000 --keytab http.keytab',
     'kerbscope check http://iisserver.contoso.com/ --html check.html   # also the flow drawn, the failing step in red',
+    'kerbscope check http://iisserver.contoso.com/ --also-smb         # isolation: does Kerberos work for cifs/ there?',
+    'kerbscope check smb://fileserver.contoso.com/share                # the SMB session alone (cifs/fileserver...)',
   ],
   options: {
     spn: { type: 'string', value: 'SPN', description: 'ask for this SPN instead of the one the client profile builds' },
@@ -82,6 +84,11 @@ export const checkCommand: Command = {
       description: 'write the TGT and service ticket to a ccache (0600; klist, curl --negotiate)',
     },
     cbt: { type: 'boolean', description: 'HTTPS: send the channel-binding token (Extended Protection)' },
+    'also-smb': {
+      type: 'boolean',
+      description: "the guidance's isolation step: also an SMB session with Kerberos (cifs/host) to the site's server",
+    },
+    'smb-share': { type: 'string', value: 'SHARE', description: '--also-smb: the share to connect (default IPC$)' },
     json: { type: 'boolean', description: 'machine-readable output (schema in README)' },
     verbose: { type: 'boolean', description: 'list every fact each step observed (secrets masked)' },
     'show-secrets': { type: 'boolean', description: 'accepted for symmetry; check prints no secret in any case' },
@@ -103,8 +110,10 @@ export const checkCommand: Command = {
       } catch {
         throw new UsageError(`not a URL: ${url}`);
       }
-      if (u.protocol !== 'http:' && u.protocol !== 'https:')
-        throw new UsageError(`only http:// and https:// URLs can be checked (got ${u.protocol})`);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:' && u.protocol !== 'smb:')
+        throw new UsageError(`only http://, https:// and smb://server/share URLs can be checked (got ${u.protocol})`);
+      if (u.protocol === 'smb:' && values['also-smb'])
+        throw new UsageError('--also-smb is for http(s):// sites; smb:// is the SMB check itself');
     }
     const client = (values.client as string | undefined) ?? (process.platform === 'win32' ? 'windows' : 'mit');
     if (!CLIENTS.includes(client as ClientProfile)) throw new UsageError(`--client must be one of ${CLIENTS.join(', ')}`);
@@ -133,6 +142,7 @@ export const checkCommand: Command = {
       keytab: values.keytab as string[] | undefined,
       saveCcache: values['save-ccache'] as string | undefined,
       cbt: Boolean(values.cbt),
+      ...(values['also-smb'] ? { alsoSmb: (values['smb-share'] as string | undefined) ?? 'IPC$' } : {}),
     };
     // a client keytab from the environment is used only when nothing else says who we are
     if (!values['client-keytab'] && (password !== undefined || values.ccache)) opts.clientKeytab = undefined;

@@ -24,6 +24,7 @@ const PEER: Record<CheckStepId, string> = {
   'service-ticket': 'kdc',
   http: 'web',
   acceptor: 'web',
+  smb: 'smb',
 };
 
 type F<K extends Fact['kind']> = Extract<Fact, { kind: K }>;
@@ -38,9 +39,15 @@ const SILENT = new Set(['timeout', 'no-answer', 'dropped', 'refused', 'unreachab
  * port is drawn on the request: there is no reply arrow to colour).
  */
 export function stepError(s: CheckStep): { text: string; silent: boolean } {
+  const smb = all(s, 'smb-session').find((x) => x.outcome === 'fail');
   const errs = all(s, 'krb-error');
   const e = errs[errs.length - 1];
   if (e) return { text: `KRB-ERROR ${e.code} ${e.name}`, silent: false };
+  if (smb)
+    return {
+      text: `${smb.failedStep ?? 'SMB'}: ${smb.ntStatus ?? smb.code ?? 'failed'}`,
+      silent: smb.code === 'tcp-refused' || smb.code === 'tcp-timeout' || smb.code === 'timeout',
+    };
   const bad = all(s, 'bad-reply')[0];
   if (bad) return { text: `not a ${bad.protocol} reply from ${bad.peer}: ${bad.detail}`, silent: false };
   const kdc = all(s, 'kdc-contact').filter((c) => c.outcome !== 'answered');
@@ -88,6 +95,10 @@ function requestLabel(s: CheckStep, r: CheckResult): string {
       return `GET ${r.target} (Authorization: Negotiate)`;
     case 'acceptor':
       return "open the ticket with the service's keytab";
+    case 'smb': {
+      const x = all(s, 'smb-session')[0];
+      return x ? `SESSION_SETUP (Kerberos ${x.spn}) + TREE_CONNECT \\\\${x.server}\\${x.share}` : 'SMB2 session (cifs/)';
+    }
   }
 }
 
@@ -104,6 +115,16 @@ function lanes(r: CheckResult): Lane[] {
     { id: 'dns', title: 'DNS', ...(dns ? { subtitle: dns } : {}) },
     { id: 'kdc', title: 'DC/KDC', ...(kdc ? { subtitle: kdc } : {}) },
     { id: 'web', title: 'Web server', ...(web ? { subtitle: web } : {}) },
+    // the SMB server of the isolation step (the same machine as the web site, or an smb:// target)
+    ...(r.steps.some((s) => s.id === 'smb' && s.status !== 'skip')
+      ? [
+          {
+            id: 'smb',
+            title: 'SMB server',
+            subtitle: all(r.steps.find((s) => s.id === 'smb') as CheckStep, 'smb-session')[0]?.address ?? '',
+          },
+        ]
+      : []),
   ];
 }
 
@@ -112,6 +133,8 @@ export function checkArrows(r: CheckResult): Arrow[] {
   const out: Arrow[] = [];
   r.steps.forEach((s, i) => {
     const n = String(i + 1);
+    // no SMB lane unless the isolation step ran
+    if (s.id === 'smb' && s.status === 'skip') return;
     let peer = PEER[s.id];
     if (s.id === 'ports') {
       const bad = all(s, 'port-probe').find((p) => p.outcome !== 'open');
