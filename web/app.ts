@@ -56,7 +56,7 @@ function setStatus(text: string, error = false): void {
 let seq = 0;
 
 /** One report in the list, newest first. */
-function show(title: string, o: Outcome, ms: number): void {
+function show(title: string, o: Outcome, ms: number, started: number): void {
   const sec = document.createElement('section');
   sec.className = 'result';
   sec.dataset.kind = o.kind;
@@ -77,7 +77,10 @@ function show(title: string, o: Outcome, ms: number): void {
   report.innerHTML = o.body;
   sec.append(head, report);
   results.prepend(sec);
+  // analysis time above; the time to put the report into the page as well (a big trace's tables take a while)
+  sec.dataset.shownMs = String(Math.round(performance.now() - started));
   document.body.dataset.results = String(seq);
+  sec.scrollIntoView({ block: 'start' });
   setStatus(`${title}: ${o.summary} (${Math.round(ms)} ms)`);
 }
 
@@ -87,6 +90,9 @@ function fail(title: string, message: string): void {
 }
 
 // ---- the worker (created on first use; file:// pages cannot start one, so those read on the page's thread) ----
+/** The worker could not run the job at all (could not start, or died): the page reads the file itself. */
+class WorkerFailed extends Error {}
+
 let worker: Worker | undefined;
 let workerBroken = false;
 const pending = new Map<number, { resolve(o: Outcome): void; reject(e: Error): void }>();
@@ -114,7 +120,8 @@ function getWorker(): Worker | undefined {
     else p?.reject(new Error(r.message));
   };
   worker.onerror = (e) => {
-    for (const p of pending.values()) p.reject(new Error(`worker failed: ${e.message}`));
+    e.preventDefault();
+    for (const p of pending.values()) p.reject(new WorkerFailed(`worker failed: ${e.message}`));
     pending.clear();
     worker = undefined;
     workerBroken = true;
@@ -142,14 +149,20 @@ async function runFile(file: File): Promise<void> {
   progressText.textContent = `reading ${file.name}`;
   setStatus(`Reading ${file.name} (${file.size.toLocaleString('en-US')} bytes)…`);
   try {
-    const viaWorker = file.size > WORKER_FROM ? inWorker(file.name, file, keys) : undefined;
-    const o =
-      (await viaWorker) ??
-      (await analyseFile(file.name, file, keys, (done, total, phase) => {
+    const here = () =>
+      analyseFile(file.name, file, keys, (done, total, phase) => {
         progress.value = total ? done / total : 0;
         progressText.textContent = `${phase} ${(done / 2 ** 20).toFixed(1)} / ${(total / 2 ** 20).toFixed(1)} MB`;
-      }));
-    show(file.name, o, performance.now() - t0);
+      });
+    const viaWorker = file.size > WORKER_FROM ? inWorker(file.name, file, keys) : undefined;
+    const o = viaWorker
+      ? await viaWorker.catch((e: unknown) => {
+          if (!(e instanceof WorkerFailed)) throw e;
+          document.body.dataset.workerFallback = '1';
+          return here();
+        })
+      : await here();
+    show(file.name, o, performance.now() - t0, t0);
   } catch (e) {
     fail(file.name, (e as Error).message);
   } finally {
@@ -181,7 +194,7 @@ function decodePasted(): void {
   const t0 = performance.now();
   try {
     const o = decodeInput({ label: 'pasted text', text }, keyInput());
-    show('Pasted text', o, performance.now() - t0);
+    show('Pasted text', o, performance.now() - t0, t0);
   } catch (e) {
     fail('Pasted text', (e as Error).message);
   }

@@ -12,7 +12,18 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -196,7 +207,10 @@ describe('the web app in headless Chromium (kerbscope serve, playwright-core)', 
     assert.ok(r.ids.includes('password-spray'), r.ids.join());
     assert.deepEqual(r.ids, cliFindingIds('events', file));
     assert.ok(await page.locator('#results > section.result').first().locator('svg g.arrow').count(), 'the causes are drawn');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'app-events.png'), fullPage: false });
+    await page
+      .locator('#results > section.result')
+      .first()
+      .screenshot({ path: path.join(ARTIFACTS, 'app-events.png') });
   });
 
   it('captures (a corpus Kerbrute spray, the healthy sample): the same findings as kerbscope trace --keytab, the flow drawn', async () => {
@@ -213,7 +227,56 @@ describe('the web app in headless Chromium (kerbscope serve, playwright-core)', 
       const arrows = await page.locator('#results > section.result').first().locator('svg g.arrow').count();
       assert.ok(arrows > 0, `${file}: a sequence diagram`);
     }
-    await page.screenshot({ path: path.join(ARTIFACTS, 'app-trace.png'), fullPage: false });
+    await page
+      .locator('#results > section.result')
+      .first()
+      .screenshot({ path: path.join(ARTIFACTS, 'app-trace.png') });
+  });
+
+  it('a file dropped on the drop zone (a real drop event with a DataTransfer) is traced like a picked one', async () => {
+    const file = corpusPath('pcap/zeek/krb/kinit.pcap');
+    const b64 = readFileSync(file).toString('base64');
+    const dt = await page.evaluateHandle((data) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const d = new DataTransfer();
+      d.items.add(new File([bytes], 'kinit.pcap'));
+      return d;
+    }, b64);
+    const n = await count(page);
+    await page.dispatchEvent('#drop', 'dragover', { dataTransfer: dt });
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer: dt });
+    const r = await lastResult(page, n);
+    assert.equal(r.kind, 'trace');
+    assert.deepEqual(r.ids, cliFindingIds('trace', file, ['--keytab', path.join(SAMPLES, 'mit-http.keytab')]));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'app-overview.png'), fullPage: false });
+  });
+
+  it('opened as a file:// page (no server, no worker), a pasted sample still decodes, and nothing is requested but its files', async () => {
+    const index = pathToFileURL(path.join(REPO_ROOT, 'dist/web/index.html')).href;
+    const base = index.slice(0, index.lastIndexOf('/') + 1);
+    for (const f of ['index.html', 'app.js', 'worker.js', 'app.css', 'report.css']) ownFiles.add(base + f);
+    const local = await context.newPage();
+    const seen: string[] = [];
+    local.on('request', (r) => seen.push(r.url()));
+    await local.goto(index);
+    await local.waitForFunction(() => document.body.dataset.ready === '1');
+    await local.fill('#paste', readFileSync(path.join(SAMPLES, 'mit-http-krb-error-skew.txt'), 'utf8'));
+    await local.click('#decode');
+    const r = await lastResult(local, 0);
+    assert.match(r.text, /KRB_AP_ERR_SKEW/);
+    // a file over 2 MB: a file:// page cannot start the worker, so the page reads it itself
+    const src = readFileSync(corpusPath('evtx/evtx-crate/Security_with_size_t.evtx'));
+    const three = path.join(tmp, 'three.evtx');
+    writeFileSync(three, Buffer.concat([src, src, src]));
+    await local.setInputFiles('#files', three);
+    const big = await lastResult(local, 1);
+    assert.equal(big.kind, 'events');
+    assert.deepEqual(big.ids, cliFindingIds('events', three));
+    assert.deepEqual(
+      seen.filter((u) => !ownFiles.has(u)),
+      [],
+    );
+    await local.close();
   });
 
   it('an EVTX over 2 MB is read in the worker, with progress messages, and finds what the CLI finds', async () => {
@@ -246,7 +309,7 @@ describe('the web app in headless Chromium (kerbscope serve, playwright-core)', 
     });
     assert.match(tried, /^refused/);
     const own = new Set(['', 'index.html', 'app.js', 'worker.js', 'app.css', 'report.css']);
-    const others = requests.filter((u) => !u.startsWith(server.url) || !own.has(u.slice(server.url.length)));
+    const others = requests.filter((u) => !ownFiles.has(u) && (!u.startsWith(server.url) || !own.has(u.slice(server.url.length))));
     assert.deepEqual(others, [], `requests other than the app's own files: ${others.join(', ')}`);
     assert.deepEqual(refused, [], 'route interception refused nothing (the CSP stopped the fetch before it)');
     assert.ok(
@@ -313,7 +376,7 @@ describe('the web app in headless Chromium (kerbscope serve, playwright-core)', 
     await report.close();
     // the file:// page too asked for nothing but itself
     assert.deepEqual(
-      requests.filter((u) => u.startsWith('file:') && !u.endsWith('/missing-spn.html')),
+      requests.filter((u) => u.startsWith('file:') && !ownFiles.has(u)),
       [],
     );
     assert.ok(readdirSync(ARTIFACTS).length >= 4);
