@@ -18,7 +18,7 @@ import {
 } from '../protocol/ldap/index.js';
 import { DecodeError } from '../wire/errors.js';
 import { LdapConnection, LdapError } from './connection.js';
-import { gssapiAcceptApRep, gssapiNegotiateLayer, gssapiStart, SaslError, type SaslLayerName } from './sasl-gssapi.js';
+import { gssapiAcceptApRep, gssapiNegotiateLayer, gssapiStart, SaslError, type SaslLayerName, spnegoAccept } from './sasl-gssapi.js';
 
 export interface SearchEntry {
   dn: string;
@@ -33,7 +33,7 @@ export interface SearchResult {
 }
 
 export interface BindInfo {
-  mechanism: 'GSSAPI';
+  mechanism: 'GSSAPI' | 'GSS-SPNEGO';
   layer: SaslLayerName;
   offered: SaslLayerName[];
   /** the ticket's SPN */
@@ -142,6 +142,45 @@ export class LdapClient {
         throw new LdapError(
           'ERR_LDAP_SASL',
           `GSSAPI bind to ${this.conn.peer} as ${spn}: the server's krb5 token is malformed: ${e.message}`,
+          { decode: e },
+        );
+      throw e;
+    }
+  }
+
+  /**
+   * SASL GSS-SPNEGO bind (what Windows' own LDAP client uses): the AP-REQ in a SPNEGO NegTokenInit, the AP-REP and
+   * mechListMIC in the NegTokenResp, our mechListMIC when asked. No RFC 4752 negotiation: the GSS flags decide, so the
+   * messages are sealed unless `prefer: 'integrity'` (then signed).
+   */
+  async bindGssSpnego(ticket: Creds, opts: { prefer?: SaslLayerName; now?: () => Date } = {}): Promise<BindInfo> {
+    const now = opts.now ?? (() => new Date());
+    const integrityOnly = opts.prefer === 'integrity';
+    const start = gssapiStart(ticket, now(), { integrityOnly });
+    const sasl = (credentials: Uint8Array) =>
+      this.exchange({ type: 'bindRequest', version: 3, name: '', authentication: { kind: 'sasl', mechanism: 'GSS-SPNEGO', credentials } });
+    const spn = ticket.server.nameString.join('/');
+    try {
+      const r1 = bindResponse(await sasl(start.spnego), 'SPNEGO AP-REQ');
+      const acc = spnegoAccept(start.state, start.mechTypes, r1.serverSaslCreds);
+      if (r1.resultCode !== LdapResultCode.success) {
+        if (!acc.reply) throw new LdapError('ERR_LDAP_SASL', `the server wants another round after negState ${acc.negState ?? '(none)'}`);
+        const r2 = bindResponse(await sasl(acc.reply), 'SPNEGO mechListMIC');
+        if (r2.resultCode !== LdapResultCode.success)
+          throw new LdapError('ERR_LDAP_RESULT', `GSS-SPNEGO bind: ${resultCodeName(r2.resultCode)} after our mechListMIC`, {
+            resultCode: r2.resultCode,
+          });
+      }
+      this.conn.startSecurityLayer(acc.ctx, !integrityOnly);
+      const layer: SaslLayerName = integrityOnly ? 'integrity' : 'confidentiality';
+      return { mechanism: 'GSS-SPNEGO', layer, offered: [layer], spn, mutualAuth: true };
+    } catch (e) {
+      if (e instanceof SaslError)
+        throw new LdapError('ERR_LDAP_SASL', `GSS-SPNEGO bind to ${this.conn.peer} as ${spn}: ${e.message}`, { cause: e });
+      if (e instanceof DecodeError)
+        throw new LdapError(
+          'ERR_LDAP_SASL',
+          `GSS-SPNEGO bind to ${this.conn.peer} as ${spn}: the server's token is malformed: ${e.message}`,
           { decode: e },
         );
       throw e;

@@ -18,9 +18,20 @@
  * not build (an AES-capable DC never chooses RC4 for its own ldap/ service key).
  */
 import { buildApReq, type Creds, type SessionKey, verifyApRep } from '../krb/client.js';
-import { decodeInitialContextToken, decodeKrb5MechToken, isKrb5Oid, Krb5TokId } from '../protocol/gss/index.js';
-import { decodePerMessageToken, unwrapCfx, wrapCfx } from '../protocol/gss/per-message.js';
+import {
+  decodeInitialContextToken,
+  decodeKrb5MechToken,
+  decodeNegotiationToken,
+  encodeNegotiationToken,
+  GssOid,
+  isKrb5Oid,
+  Krb5TokId,
+  MechTypeList,
+  type NegTokenResp,
+} from '../protocol/gss/index.js';
+import { decodePerMessageToken, micCfx, unwrapCfx, verifyCfxMic, wrapCfx } from '../protocol/gss/per-message.js';
 import { decodeApRep, decodeKrb5Message, describeKrbError, type KrbError } from '../protocol/krb5/index.js';
+import { encodeDer } from '../wire/asn1.js';
 import { DecodeError } from '../wire/errors.js';
 
 export const SaslLayer = { none: 1, integrity: 2, confidentiality: 4 } as const;
@@ -48,10 +59,66 @@ export interface GssapiStart {
   state: { creds: Creds; ctime: Date; cusec: number; subkey: SessionKey; seqNumber: number };
 }
 
-/** Step 1: the AP-REQ for the ldap/ service ticket, in the GSS krb5 framing (not SPNEGO). */
-export function gssapiStart(creds: Creds, now: Date): GssapiStart {
-  const r = buildApReq({ creds, now, gssFlags: SASL_GSS_FLAGS });
-  return { token: r.gssToken, state: { creds, ctime: r.ctime, cusec: r.cusec, subkey: r.subkey, seqNumber: r.seqNumber } };
+/**
+ * Step 1: the AP-REQ for the ldap/ service ticket, in the GSS krb5 framing (GSSAPI), or inside a SPNEGO NegTokenInit
+ * (GSS-SPNEGO, `spnego` and the mechTypes its mechListMIC covers). `integrityOnly` leaves GSS_C_CONF_FLAG out: with
+ * GSS-SPNEGO the flags alone decide signing or sealing (there is no RFC 4752 negotiation).
+ */
+export function gssapiStart(
+  creds: Creds,
+  now: Date,
+  opts: { integrityOnly?: boolean } = {},
+): GssapiStart & { spnego: Uint8Array; mechTypes: string[] } {
+  const mechTypes = [GssOid.MS_KRB5, GssOid.KRB5];
+  const r = buildApReq({ creds, now, gssFlags: opts.integrityOnly ? SASL_GSS_FLAGS & ~0x10 : SASL_GSS_FLAGS, mechTypes });
+  return {
+    token: r.gssToken,
+    spnego: r.spnego,
+    mechTypes,
+    state: { creds, ctime: r.ctime, cusec: r.cusec, subkey: r.subkey, seqNumber: r.seqNumber },
+  };
+}
+
+/**
+ * GSS-SPNEGO (MS-SPNG, RFC 4178): the server's NegTokenResp holds the AP-REP and, with an RFC 4121 context, its
+ * mechListMIC over the DER of our mechTypes (verified, then it has used one acceptor sequence number). Returns the
+ * context and, when the server has not said accept-completed, our own mechListMIC for one more BindRequest.
+ */
+export function spnegoAccept(
+  s: GssapiStart['state'],
+  mechTypes: string[],
+  serverSaslCreds: Uint8Array | undefined,
+): { ctx: GssContext; reply?: Uint8Array; negState?: string } {
+  if (!serverSaslCreds?.length) throw new SaslError('ap-rep', 'the server sent no SPNEGO token after the AP-REQ');
+  let resp: NegTokenResp;
+  try {
+    const n = decodeNegotiationToken(serverSaslCreds);
+    if (n.type !== 'negTokenResp') throw new SaslError('ap-rep', 'the server answered with a NegTokenInit, not a NegTokenResp');
+    resp = n.value;
+  } catch (e) {
+    if (e instanceof DecodeError) throw new SaslError('ap-rep', `the server's token is not SPNEGO: ${e.message}`);
+    throw e;
+  }
+  if (resp.negState === 'reject')
+    throw new SaslError('ap-rep', `SPNEGO negState reject${resp.supportedMech ? ` (${resp.supportedMech})` : ''}`);
+  const ctx = gssapiAcceptApRep(s, resp.responseToken);
+  const listDer = encodeDer(MechTypeList, mechTypes);
+  if (resp.mechListMIC) {
+    const t = decodePerMessageToken(resp.mechListMIC);
+    if (t.kind !== 'mic') throw new SaslError('ap-rep', `the SPNEGO mechListMIC is a ${t.kind} token, not a MIC`);
+    const v = verifyCfxMic(t, listDer, [ctx.key]);
+    if (v.status !== 'ok')
+      throw new SaslError('ap-rep', `the SPNEGO mechListMIC does not verify with the context key (RFC 4178 §5): ${v.status}`);
+    ctx.recvSeq = t.sndSeq + 1n;
+  }
+  if (resp.negState === 'accept-completed') return { ctx, negState: resp.negState };
+  const mic = micCfx(listDer, ctx.key, { sentByAcceptor: false, acceptorSubkey: ctx.acceptorSubkey, sndSeq: ctx.sendSeq });
+  ctx.sendSeq += 1n;
+  return {
+    ctx,
+    reply: encodeNegotiationToken({ type: 'negTokenResp', value: { mechListMIC: mic } }),
+    ...(resp.negState ? { negState: resp.negState } : {}),
+  };
 }
 
 export interface GssContext {

@@ -36,6 +36,8 @@ export interface SessionOptions {
   dnsServer?: string;
   /** the SASL security layer to ask for when the server offers several (default: confidentiality) */
   saslLayer?: 'integrity' | 'confidentiality';
+  /** GSSAPI (RFC 4752, default) or GSS-SPNEGO (what Windows' own LDAP client binds with) */
+  saslMech?: 'GSSAPI' | 'GSS-SPNEGO';
   timeoutMs: number;
   env?: Record<string, string | undefined>;
 }
@@ -238,7 +240,8 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
   // ---- bind
   let bind: BindInfo;
   try {
-    bind = await client.bindGssapi(st.creds, o.saslLayer ? { prefer: o.saslLayer } : {});
+    const prefer = o.saslLayer ? { prefer: o.saslLayer } : {};
+    bind = o.saslMech === 'GSS-SPNEGO' ? await client.bindGssSpnego(st.creds, prefer) : await client.bindGssapi(st.creds, prefer);
   } catch (e) {
     return fail('bind', e instanceof LdapError ? e.message : `GSSAPI bind: ${(e as Error).message}`, e);
   }

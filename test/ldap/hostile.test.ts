@@ -12,7 +12,7 @@ import { randomBytes, randomToKey } from '../../src/crypto/index.js';
 import { LdapClient } from '../../src/ldap/client.js';
 import { LdapConnection, LdapError } from '../../src/ldap/connection.js';
 import { type GssContext, gssapiNegotiateLayer, SaslError, unwrapFromServer, wrapToServer } from '../../src/ldap/sasl-gssapi.js';
-import { decodePerMessageToken, type SessionKey, unwrapCfx, wrapCfx } from '../../src/protocol/gss/per-message.js';
+import { decodePerMessageToken, micCfx, type SessionKey, unwrapCfx, verifyCfxMic, wrapCfx } from '../../src/protocol/gss/per-message.js';
 import { decodeLdapMessage, encodeLdapMessage, Framer, ldapMessageLength } from '../../src/protocol/ldap/index.js';
 
 const servers: Server[] = [];
@@ -241,6 +241,17 @@ describe('SASL GSSAPI security layer (RFC 4752 §3.1, RFC 4121 Wrap tokens)', ()
         assert.deepEqual(r.payload, msg);
         assert.equal(unwrapCfx(t, [keyOf(enctype)]).status, 'failed', 'another key does not open it');
       });
+
+  it('micCfx → verifyCfxMic (the SPNEGO mechListMIC), and not under another key or message', () => {
+    const k = keyOf(18);
+    const msg = Uint8Array.of(0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02);
+    const tok = micCfx(msg, k, { sentByAcceptor: false, acceptorSubkey: true, sndSeq: 42n });
+    const t = decodePerMessageToken(tok);
+    assert.ok(t.kind === 'mic' && t.sndSeq === 42n && t.acceptorSubkey && !t.sentByAcceptor);
+    assert.equal(verifyCfxMic(t, msg, [k]).status, 'ok');
+    assert.equal(verifyCfxMic(t, msg.subarray(1), [k]).status, 'failed');
+    assert.equal(verifyCfxMic(t, msg, [keyOf(18)]).status, 'failed');
+  });
 
   const ctxPair = (): { client: GssContext; server: GssContext } => {
     const key = keyOf(18);

@@ -210,6 +210,17 @@ if (requireLab('samba')) {
       assert.equal(r.stdout.replace('integrity', 'confidentiality'), sealed.stdout);
     });
 
+    it('--sasl-mech GSS-SPNEGO (sealed, then signed): the SPNEGO bind with mechListMIC, the same answer as GSSAPI', async () => {
+      const gssapi = await spn(env(), ['query', 'HTTP/*', '--json']);
+      for (const layer of ['confidentiality', 'integrity']) {
+        const r = await spn(env(), ['query', 'HTTP/*', '--sasl-mech', 'GSS-SPNEGO', '--sasl-layer', layer]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, new RegExp(`SASL GSS-SPNEGO as john@CONTOSO\\.COM, ${layer}\\)$`, 'm'));
+        const j = await spn(env(), ['query', 'HTTP/*', '--sasl-mech', 'GSS-SPNEGO', '--sasl-layer', layer, '--json']);
+        assert.deepEqual(j.json.results, gssapi.json.results);
+      }
+    });
+
     it('--gc: the forest through the global catalog (port 3268, SRV _gc._tcp), as ldapsearch on 3268 with the empty base', async () => {
       const r = await spn(env(), ['query', 'HTTP/*', '--gc', '--json']);
       assert.equal(r.code, 0, r.stderr);

@@ -47,6 +47,7 @@ export const spnCommand: Command = {
     gc: { type: 'boolean', description: 'search the whole forest through the global catalog (port 3268), as setspn -F' },
     kdc: { type: 'string', value: 'HOST[:PORT]', description: 'KDC to use (overrides krb5.conf and DNS)' },
     'dns-server': { type: 'string', value: 'IP[:PORT]', description: 'DNS server to ask (overrides resolv.conf)' },
+    'sasl-mech': { type: 'string', value: 'MECH', description: 'GSSAPI (default, RFC 4752) or GSS-SPNEGO (as Windows binds)' },
     'sasl-layer': {
       type: 'string',
       value: 'LAYER',
@@ -83,6 +84,8 @@ export const spnCommand: Command = {
     const saslLayer = values['sasl-layer'] as string | undefined;
     if (saslLayer !== undefined && saslLayer !== 'integrity' && saslLayer !== 'confidentiality')
       throw new UsageError('--sasl-layer must be integrity or confidentiality');
+    const saslMech = ((values['sasl-mech'] as string | undefined) ?? 'GSSAPI').toUpperCase();
+    if (saslMech !== 'GSSAPI' && saslMech !== 'GSS-SPNEGO') throw new UsageError('--sasl-mech must be GSSAPI or GSS-SPNEGO');
     let password: string | undefined;
     if (values['password-stdin']) {
       if (!values.user) throw new UsageError('--password-stdin needs --user');
@@ -101,6 +104,7 @@ export const spnCommand: Command = {
         kdc: values.kdc as string | undefined,
         dnsServer,
         ...(saslLayer ? { saslLayer: saslLayer as 'integrity' | 'confidentiality' } : {}),
+        saslMech: saslMech as 'GSSAPI' | 'GSS-SPNEGO',
         timeoutMs,
       });
     } catch (e) {
@@ -123,7 +127,7 @@ export const spnCommand: Command = {
     const paged = () =>
       `(${read.entries} entr${read.entries === 1 ? 'y' : 'ies'} read in ${read.pages} page${read.pages === 1 ? '' : 's'} of up to ${pageSize})`;
     const head = () =>
-      `Checking ${session.baseDn === '' ? 'forest (global catalog)' : `domain ${session.baseDn}`} on ${session.dc.host} (${session.dc.address}:${session.dc.port}, ${session.dc.how}; SASL GSSAPI as ${session.user}, ${session.bind.layer})\n${paged()}`;
+      `Checking ${session.baseDn === '' ? 'forest (global catalog)' : `domain ${session.baseDn}`} on ${session.dc.host} (${session.dc.address}:${session.dc.port}, ${session.dc.how}; SASL ${session.bind.mechanism} as ${session.user}, ${session.bind.layer})\n${paged()}`;
     try {
       if (sub === 'query') {
         const results = await findSpn(d, arg as string);

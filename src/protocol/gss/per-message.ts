@@ -514,6 +514,22 @@ export function wrapCfx(
 }
 
 /**
+ * RFC 4121 §4.2.6.1 GSS_GetMIC for a CFX (AES) context: header (TOK_ID 04 04, flags, FF filler, SND_SEQ) and the
+ * checksum over (message || header), key usage 23/25 by sender. What a SPNEGO mechListMIC (RFC 4178 §5) is.
+ */
+export function micCfx(
+  message: Uint8Array,
+  key: SessionKey,
+  o: { sentByAcceptor: boolean; acceptorSubkey: boolean; sndSeq: bigint },
+): Uint8Array {
+  const prof = getEnctype(key.enctype);
+  if (!prof?.implemented) throw new RangeError(`enctype ${key.enctype} is not implemented for RFC 4121 MIC tokens`);
+  const flags = (o.sentByAcceptor ? PerMessageFlag.SentByAcceptor : 0) | (o.acceptorSubkey ? PerMessageFlag.AcceptorSubkey : 0);
+  const header = encodeCfxHeader('mic', { flags, sndSeq: o.sndSeq });
+  return concatBytes(header, prof.makeChecksum(key.key, signUsage(o), concatBytes(message, header)));
+}
+
+/**
  * DCE/RPC packet privacy with Kerberos (MS-RPCE §2.2.2.11, MS-KILE §3.4.5.4.1, "DCE style"): the auth verifier holds
  * the Wrap token's header and the rest of the token, the sealed stub travels as the PDU body, and the checksum also
  * covers the PDU octets before the stub (PDU and request headers) and after it (auth padding is inside the stub;
