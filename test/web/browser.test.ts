@@ -43,6 +43,9 @@ interface PageElement {
 }
 declare const document: { body: PageElement; querySelector(s: string): PageElement | null };
 declare function getComputedStyle(e: unknown): { stroke: string };
+declare class DataTransfer {
+  items: { add(f: File): void };
+}
 
 const CHROMIUM = process.env.KERBSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts/web');
