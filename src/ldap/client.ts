@@ -5,6 +5,7 @@
  */
 import type { Creds } from '../krb/client.js';
 import {
+  adBindDataMeaning,
   attributeStrings,
   encodePagedResultsControl,
   type Filter,
@@ -33,12 +34,14 @@ export interface SearchResult {
 }
 
 export interface BindInfo {
-  mechanism: 'GSSAPI' | 'GSS-SPNEGO';
+  mechanism: 'GSSAPI' | 'GSS-SPNEGO' | 'simple';
+  /** confidentiality for a simple bind: TLS */
   layer: SaslLayerName;
   offered: SaslLayerName[];
-  /** the ticket's SPN */
+  /** the ticket's SPN (empty for a simple bind) */
   spn: string;
-  mutualAuth: true;
+  /** Kerberos mutual authentication (the AP-REP); a simple bind relies on the TLS certificate instead */
+  mutualAuth: boolean;
 }
 
 export interface RootDse {
@@ -53,8 +56,37 @@ export interface RootDse {
 export class LdapClient {
   private constructor(readonly conn: LdapConnection) {}
 
-  static async connect(address: string, port: number, timeoutMs: number): Promise<LdapClient> {
-    return new LdapClient(await LdapConnection.open(address, port, timeoutMs));
+  static async connect(
+    address: string,
+    port: number,
+    timeoutMs: number,
+    tls?: { servername: string; ca?: Uint8Array | string },
+  ): Promise<LdapClient> {
+    return new LdapClient(await LdapConnection.open(address, port, timeoutMs, tls));
+  }
+
+  /**
+   * Simple bind (RFC 4511 §4.2, RFC 4513 §5.1.3) — only over LDAPS: AD and Samba refuse it in the clear, and a password
+   * must never travel unencrypted. `name` is a DN, a UPN (user@domain) or DOMAIN\\user, as AD accepts.
+   */
+  async bindSimple(name: string, password: string): Promise<BindInfo> {
+    const r = await this.exchange({
+      type: 'bindRequest',
+      version: 3,
+      name,
+      authentication: { kind: 'simple', password: new TextEncoder().encode(password) },
+    });
+    const op = r.protocolOp;
+    if (op.type !== 'bindResponse') throw new LdapError('ERR_LDAP_GARBAGE', `the server answered the simple bind with ${op.type}`);
+    if (op.resultCode !== LdapResultCode.success)
+      throw new LdapError(
+        'ERR_LDAP_RESULT',
+        `simple bind as ${name}: ${resultCodeName(op.resultCode)}${op.diagnosticMessage ? `: ${op.diagnosticMessage}` : ''}${explain(op.diagnosticMessage)}`,
+        {
+          resultCode: op.resultCode,
+        },
+      );
+    return { mechanism: 'simple', layer: 'confidentiality', offered: [], spn: '', mutualAuth: false };
   }
 
   close(): Promise<void> {
@@ -252,13 +284,18 @@ export class LdapClient {
   }
 }
 
+function explain(diagnostic: string): string {
+  const d = adBindDataMeaning(diagnostic);
+  return d ? ` (data ${d.code} = ${d.meaning})` : '';
+}
+
 function bindResponse(m: LdapMessage, step: string): Extract<LdapMessage['protocolOp'], { type: 'bindResponse' }> {
   const op = m.protocolOp;
   if (op.type !== 'bindResponse') throw new LdapError('ERR_LDAP_GARBAGE', `the server answered the bind (${step}) with ${op.type}`);
   if (op.resultCode !== LdapResultCode.success && op.resultCode !== LdapResultCode.saslBindInProgress)
     throw new LdapError(
       'ERR_LDAP_RESULT',
-      `GSSAPI bind (${step}): ${resultCodeName(op.resultCode)}${op.diagnosticMessage ? `: ${op.diagnosticMessage}` : ''}`,
+      `GSSAPI bind (${step}): ${resultCodeName(op.resultCode)}${op.diagnosticMessage ? `: ${op.diagnosticMessage}` : ''}${explain(op.diagnosticMessage)}`,
       {
         resultCode: op.resultCode,
       },

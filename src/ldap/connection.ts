@@ -7,6 +7,7 @@
  * all end the connection with an LdapError that says what and where, within the timeout.
  */
 import { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { ipVersion } from '../net/ip.js';
 import {
   decodeLdapMessage,
@@ -94,24 +95,52 @@ export class LdapConnection {
   }
 
   /** Connects within `timeoutMs` (which also bounds every later wait for an answer). */
-  static open(address: string, port: number, timeoutMs: number): Promise<LdapConnection> {
+  static open(
+    address: string,
+    port: number,
+    timeoutMs: number,
+    tlsOpts?: { servername: string; ca?: Uint8Array | string },
+  ): Promise<LdapConnection> {
     if (!ipVersion(address))
       return Promise.reject(new LdapError('ERR_LDAP_ADDRESS', `${address} is not an IP address (kerbscope resolves names itself)`));
     return new Promise((resolve, reject) => {
-      const sock = new Socket();
+      const what = tlsOpts ? 'LDAPS' : 'LDAP';
+      let sock: Socket;
       const timer = setTimeout(() => {
         sock.destroy();
-        reject(new LdapError('ERR_LDAP_TIMEOUT', `no answer to the TCP SYN from ${address}:${port} within ${timeoutMs} ms`));
+        reject(
+          new LdapError(
+            'ERR_LDAP_TIMEOUT',
+            `no ${tlsOpts ? 'TLS handshake' : 'answer to the TCP SYN'} from ${address}:${port} within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
-      sock.once('error', (e: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        reject(new LdapError('ERR_LDAP_CONNECT', `cannot connect to LDAP at ${address}:${port}: ${e.code ?? e.message}`, { cause: e }));
-      });
-      sock.connect(port, address, () => {
+      const ready = () => {
         clearTimeout(timer);
         sock.removeAllListeners('error');
         sock.setNoDelay(true);
         resolve(new LdapConnection(sock, address, port, timeoutMs));
+      };
+      if (tlsOpts) {
+        // LDAPS (RFC 4513 §3.1.3): the certificate must chain to a trusted CA (--ca-file, else the system's) and name
+        // the DC; the IP address is only where we connect
+        sock = tlsConnect(
+          { host: address, port, servername: tlsOpts.servername, ...(tlsOpts.ca ? { ca: Buffer.from(tlsOpts.ca) } : {}) },
+          ready,
+        );
+      } else {
+        sock = new Socket();
+        sock.connect(port, address, ready);
+      }
+      sock.once('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(
+          new LdapError(
+            'ERR_LDAP_CONNECT',
+            `cannot connect to ${what} at ${address}:${port}: ${e.code ?? e.message}${e.code && e.message && !e.message.includes(e.code) ? ` (${e.message})` : ''}`,
+            { cause: e },
+          ),
+        );
       });
     });
   }

@@ -38,6 +38,10 @@ export interface SessionOptions {
   saslLayer?: 'integrity' | 'confidentiality';
   /** GSSAPI (RFC 4752, default) or GSS-SPNEGO (what Windows' own LDAP client binds with) */
   saslMech?: 'GSSAPI' | 'GSS-SPNEGO';
+  /** LDAPS (port 636, 3269 with gc) and a simple bind with the password instead of Kerberos */
+  ldaps?: boolean;
+  /** PEM CA certificate(s) the LDAPS certificate must chain to (default: the system's) */
+  ca?: Uint8Array | string;
   timeoutMs: number;
   env?: Record<string, string | undefined>;
 }
@@ -121,6 +125,8 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
     throw new SessionError('config', `no user: give --user and --password-stdin, or kinit first (no ccache at ${ccPath ?? '(none)'})`);
   const ccTgt =
     cc && o.password === undefined && (!o.user || cc.defaultPrincipal?.components.join('/') === userName) ? creds(cc, realm) : undefined;
+  if (o.ldaps && o.password === undefined)
+    throw new SessionError('config', 'an LDAPS simple bind needs the password (--user NAME --password-stdin)');
   if (o.password === undefined && !ccTgt)
     throw new SessionError(
       'config',
@@ -154,12 +160,12 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
   // ---- the DC
   const domain = realm.toLowerCase();
   let dc: { host: string; port: number; how: string } | undefined;
-  const ldapPort = o.gc ? 3268 : 389;
+  const ldapPort = o.ldaps ? (o.gc ? 3269 : 636) : o.gc ? 3268 : 389;
   if (o.dc) dc = { ...hostPort(o.dc, ldapPort), how: '--dc' };
   else {
     const name = o.gc ? `_gc._tcp.${domain}` : `_ldap._tcp.dc._msdcs.${domain}`;
     const s = (await srv(name))[0];
-    if (s) dc = { ...s, how: `SRV ${name}` };
+    if (s) dc = { host: s.host, port: o.ldaps ? ldapPort : s.port, how: `SRV ${name}` };
     else {
       const k = realmKdcs(conf, realm)[0];
       if (k && !k.https) dc = { host: k.host, port: ldapPort, how: `krb5.conf [realms] ${realm} kdc` };
@@ -190,8 +196,19 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
   // ---- LDAP: connect, rootDSE
   let client: LdapClient;
   try {
-    client = await LdapClient.connect(dcAddress, dc.port, left());
+    if (o.ldaps && ipVersion(dc.host))
+      throw new SessionError(
+        'ldap-connect',
+        `LDAPS checks the DC's certificate against its name: give --dc with the DC's DNS name, not ${dc.host}`,
+      );
+    client = await LdapClient.connect(
+      dcAddress,
+      dc.port,
+      left(),
+      o.ldaps ? { servername: dc.host, ...(o.ca ? { ca: o.ca } : {}) } : undefined,
+    );
   } catch (e) {
+    if (e instanceof SessionError) throw e;
     throw new SessionError('ldap-connect', (e as Error).message, e);
   }
   const fail = async (step: SessionStep, message: string, cause?: unknown): Promise<never> => {
@@ -209,6 +226,28 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
     return fail('rootdse', `the rootDSE of ${dcAddress} has no dnsHostName, so the ldap/ SPN is unknown: give --dc with the DC's name`);
   // the global catalog is searched from the empty base: every domain of the forest (MS-ADTS §3.1.1.3.1.1.1)
   const baseDn = o.gc ? '' : (rootDse.defaultNamingContext ?? `DC=${domain.split('.').join(',DC=')}`);
+
+  if (o.ldaps) {
+    // a DN, DOMAIN\\user or a UPN as given; a bare name becomes name@dns-domain (AD's implicit UPN)
+    const bindName = o.user && /[@\\=]/.test(o.user) ? o.user : `${userName}@${domain}`;
+    let bind: BindInfo;
+    try {
+      bind = await client.bindSimple(bindName, o.password as string);
+    } catch (e) {
+      return fail('bind', (e as Error).message, e);
+    }
+    return {
+      client,
+      realm,
+      dc: { host: dcName, address: dcAddress, port: dc.port, how: dc.how },
+      rootDse,
+      baseDn,
+      bind,
+      user: bindName,
+      credentials: 'password',
+      close: () => client.close(),
+    };
+  }
 
   // ---- Kerberos: TGT, then ldap/<dc>
   const facts: Fact[] = [];

@@ -71,6 +71,14 @@ describe('kerbscope spn: usage', () => {
     [['spn', 'query', 'HTTP/x', '--timeout', '5'], /--timeout must be between/],
     [['spn', 'query', 'HTTP/x', '--dns-server', 'dns.example'], /not an IP address/],
     [['spn', 'query', 'HTTP/x', '--sasl-layer', 'none'], /--sasl-layer must be integrity or confidentiality/],
+    [['spn', 'query', 'HTTP/x', '--sasl-mech', 'NTLM'], /--sasl-mech must be GSSAPI or GSS-SPNEGO/],
+    [['spn', 'query', 'HTTP/x', '--ca-file', '/nonexistent'], /--ca-file is for --ldaps/],
+    [['spn', 'query', 'HTTP/x', '--ldaps'], /--ldaps binds with a password/],
+    [
+      ['spn', 'query', 'HTTP/x', '--ldaps', '--ca-file', '/nonexistent/ca.pem', '--user', 'u', '--password-stdin'],
+      /--ca-file \/nonexistent\/ca\.pem: ENOENT/,
+    ],
+    [['spn', 'query', 'HTTP/x', '--page-size', '0'], /--page-size must be/],
   ];
   for (const [args, re] of cases)
     it(args.join(' '), () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sambaDcDir } from '../../lab/backends/samba-lab.js';
 import { runStep } from '../../lab/clients.js';
 import { applyScenario, type LabBase, startBase } from '../../lab/index.js';
 import { run } from '../../lab/proc.js';
@@ -219,6 +220,31 @@ if (requireLab('samba')) {
         const j = await spn(env(), ['query', 'HTTP/*', '--sasl-mech', 'GSS-SPNEGO', '--sasl-layer', layer, '--json']);
         assert.deepEqual(j.json.results, gssapi.json.results);
       }
+    });
+
+    it("--ldaps: simple bind over TLS with the DC's CA (Samba's own), the same answer; without the CA or with a wrong password, a clear refusal", async () => {
+      const ca = join(sambaDcDir('spnl'), 'dc', 'private', 'tls', 'ca.pem');
+      const gssapi = await spn(env(), ['query', 'HTTP/*', '--json']);
+      const r = await spn(env(), ['query', 'HTTP/*', '--ldaps', '--ca-file', ca]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(
+        r.stdout,
+        /^Checking domain DC=contoso,DC=com on dc1\.contoso\.com \(10\.201\.0\.10:636, .*LDAPS simple bind as john@contoso\.com\)$/m,
+      );
+      const j = await spn(env(), ['query', 'HTTP/*', '--ldaps', '--ca-file', ca, '--json']);
+      assert.deepEqual(j.json.results, gssapi.json.results);
+      const untrusted = await spn(env(), ['query', 'HTTP/*', '--ldaps']);
+      assert.equal(untrusted.code, 2);
+      assert.match(
+        untrusted.stderr,
+        /\(ldap-connect\): cannot connect to LDAPS at 10\.201\.0\.10:636: UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED/,
+      );
+      const wrong = await spn({ ...env(), password: 'not-the-password' }, ['query', 'HTTP/*', '--ldaps', '--ca-file', ca]);
+      assert.equal(wrong.code, 2);
+      assert.match(
+        wrong.stderr,
+        /\(bind\): simple bind as john@contoso\.com: invalidCredentials \(49\): .*data 52e.*\(data 52e = ERROR_LOGON_FAILURE: the password is wrong\)/,
+      );
     });
 
     it('--gc: the forest through the global catalog (port 3268, SRV _gc._tcp), as ldapsearch on 3268 with the empty base', async () => {

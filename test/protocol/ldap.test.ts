@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import {
+  adBindDataMeaning,
   decodeLdapMessage,
   decodePagedResultsValue,
   encodeFilter,
@@ -145,6 +146,15 @@ describe('LDAPMessage codec (RFC 4511 §4)', () => {
     // 30 84 00 00 00 07  02 01 05  42 00 ... unbind, with a 4-octet length
     const b = Uint8Array.of(0x30, 0x84, 0, 0, 0, 5, 0x02, 0x01, 0x05, 0x42, 0x00);
     assert.deepEqual(dec(b), { messageID: 5, protocolOp: { type: 'unbindRequest' } });
+  });
+
+  it("AD's bind diagnostic: the data code named (winerror.h)", () => {
+    assert.deepEqual(adBindDataMeaning('80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 775, v4563'), {
+      code: '775',
+      meaning: 'ERROR_ACCOUNT_LOCKED_OUT: the account is locked out',
+    });
+    assert.equal(adBindDataMeaning('data 999'), undefined);
+    assert.equal(adBindDataMeaning('no data here'), undefined);
   });
 
   it('result code names', () => {

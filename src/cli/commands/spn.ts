@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   type DirectorySearch,
   type DuplicateSpn,
@@ -47,6 +48,8 @@ export const spnCommand: Command = {
     gc: { type: 'boolean', description: 'search the whole forest through the global catalog (port 3268), as setspn -F' },
     kdc: { type: 'string', value: 'HOST[:PORT]', description: 'KDC to use (overrides krb5.conf and DNS)' },
     'dns-server': { type: 'string', value: 'IP[:PORT]', description: 'DNS server to ask (overrides resolv.conf)' },
+    ldaps: { type: 'boolean', description: 'LDAPS (636) with a simple bind (needs --user and --password-stdin) instead of Kerberos' },
+    'ca-file': { type: 'string', value: 'FILE', description: "PEM CA the DC's LDAPS certificate must chain to (default: the system's)" },
     'sasl-mech': { type: 'string', value: 'MECH', description: 'GSSAPI (default, RFC 4752) or GSS-SPNEGO (as Windows binds)' },
     'sasl-layer': {
       type: 'string',
@@ -86,6 +89,16 @@ export const spnCommand: Command = {
       throw new UsageError('--sasl-layer must be integrity or confidentiality');
     const saslMech = ((values['sasl-mech'] as string | undefined) ?? 'GSSAPI').toUpperCase();
     if (saslMech !== 'GSSAPI' && saslMech !== 'GSS-SPNEGO') throw new UsageError('--sasl-mech must be GSSAPI or GSS-SPNEGO');
+    let ca: Uint8Array | undefined;
+    if (values['ca-file'] !== undefined) {
+      if (!values.ldaps) throw new UsageError('--ca-file is for --ldaps');
+      try {
+        ca = new Uint8Array(readFileSync(values['ca-file'] as string));
+      } catch (e) {
+        throw new UsageError(`--ca-file ${values['ca-file']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    }
+    if (values.ldaps && !values['password-stdin']) throw new UsageError('--ldaps binds with a password: give --user NAME --password-stdin');
     let password: string | undefined;
     if (values['password-stdin']) {
       if (!values.user) throw new UsageError('--password-stdin needs --user');
@@ -105,6 +118,8 @@ export const spnCommand: Command = {
         dnsServer,
         ...(saslLayer ? { saslLayer: saslLayer as 'integrity' | 'confidentiality' } : {}),
         saslMech: saslMech as 'GSSAPI' | 'GSS-SPNEGO',
+        ...(values.ldaps ? { ldaps: true } : {}),
+        ...(ca ? { ca } : {}),
         timeoutMs,
       });
     } catch (e) {
@@ -127,7 +142,7 @@ export const spnCommand: Command = {
     const paged = () =>
       `(${read.entries} entr${read.entries === 1 ? 'y' : 'ies'} read in ${read.pages} page${read.pages === 1 ? '' : 's'} of up to ${pageSize})`;
     const head = () =>
-      `Checking ${session.baseDn === '' ? 'forest (global catalog)' : `domain ${session.baseDn}`} on ${session.dc.host} (${session.dc.address}:${session.dc.port}, ${session.dc.how}; SASL ${session.bind.mechanism} as ${session.user}, ${session.bind.layer})\n${paged()}`;
+      `Checking ${session.baseDn === '' ? 'forest (global catalog)' : `domain ${session.baseDn}`} on ${session.dc.host} (${session.dc.address}:${session.dc.port}, ${session.dc.how}; ${session.bind.mechanism === 'simple' ? `LDAPS simple bind as ${session.user}` : `SASL ${session.bind.mechanism} as ${session.user}, ${session.bind.layer}`})\n${paged()}`;
     try {
       if (sub === 'query') {
         const results = await findSpn(d, arg as string);

@@ -1,3 +1,4 @@
+export * from './ad-diagnostic.js';
 export * from './controls.js';
 export * from './filter.js';
 export * from './framing.js';
