@@ -1,4 +1,3 @@
-import { statSync, writeFileSync } from 'node:fs';
 import { inspectEvidence } from '../../inspect/evidence.js';
 import { KeySet } from '../../inspect/keys.js';
 import { renderItem } from '../../report/decode-text.js';
@@ -7,7 +6,7 @@ import { renderFindings } from '../../report/findings-text.js';
 import { renderDecodeHtml } from '../../report/html/decode.js';
 import { renderJson } from '../../report/json.js';
 import { evaluate } from '../../rules/index.js';
-import { type Command, EXIT, type Io, UsageError } from '../command.js';
+import { type Command, EXIT, UsageError } from '../command.js';
 import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from '../html-output.js';
 import { gatherEvidence, loadKeytabs } from '../input.js';
 

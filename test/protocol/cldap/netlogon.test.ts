@@ -52,7 +52,10 @@ describe('CLDAP netlogon codec', () => {
   it('a search that is not a ping is refused with the field named', () => {
     // a SearchResultDone where a SearchRequest should be
     const done = Uint8Array.from([0x30, 0x0c, 0x02, 0x01, 0x01, 0x65, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00]);
-    assert.throws(() => decodeNetlogonPing(done), (e: unknown) => e instanceof DecodeError && /SearchRequest/.test(e.message));
+    assert.throws(
+      () => decodeNetlogonPing(done),
+      (e: unknown) => e instanceof DecodeError && /SearchRequest/.test(e.message),
+    );
   });
 
   it('hostile bytes: DecodeError or a result, never another exception', () => {
