@@ -10,7 +10,7 @@
  * The Kerberos exchanges are check's own (src/check/kerberos.ts asExchange / tgsExchange); every step is bounded by
  * the timeout and a failure names its step.
  */
-import { ccachePath, loadKrb5Conf, readCcache } from '../check/config.js';
+import { ccachePath, loadKrb5Conf, readCcache, readKeytab } from '../check/config.js';
 import { asExchange, type KdcContext, tgsExchange } from '../check/kerberos.js';
 import { getEnctype } from '../crypto/index.js';
 import type { Fact } from '../facts/fact.js';
@@ -19,7 +19,7 @@ import { type Creds, DEFAULT_ENCTYPES, userKey } from '../krb/client.js';
 import { dnsLookup, readHosts, readResolvConf } from '../net/dns.js';
 import { ipVersion } from '../net/ip.js';
 import type { KdcTarget } from '../net/kdc.js';
-import { decodeTicket } from '../protocol/krb5/index.js';
+import { decodeTicket, type EtypeInfo2Entry } from '../protocol/krb5/index.js';
 import { type BindInfo, LdapClient, type RootDse } from './client.js';
 import { LdapError } from './connection.js';
 
@@ -42,6 +42,8 @@ export interface SessionOptions {
   ldaps?: boolean;
   /** PEM CA certificate(s) the LDAPS certificate must chain to (default: the system's) */
   ca?: Uint8Array | string;
+  /** a client keytab (-k, KRB5_CLIENT_KTNAME as check takes it): the TGT with its key instead of a password */
+  clientKeytab?: string;
   timeoutMs: number;
   env?: Record<string, string | undefined>;
 }
@@ -69,7 +71,7 @@ export interface DirectorySession {
   baseDn: string;
   bind: BindInfo;
   user: string;
-  credentials: 'password' | 'ccache';
+  credentials: 'password' | 'ccache' | 'keytab';
   close(): Promise<void>;
 }
 
@@ -110,24 +112,30 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
   const defaults = clientDefaults(conf);
 
   // ---- credentials and realm (as check: a password wins over the ccache)
-  const ccPath = o.password === undefined ? ccachePath(o.ccache ?? env.KRB5CCNAME) : undefined;
+  const kt = o.clientKeytab && o.password === undefined ? readKeytab(o.clientKeytab.replace(/^FILE:/, '')) : undefined;
+  if (kt && !kt.kt) throw new SessionError('config', `client keytab ${o.clientKeytab}: ${kt.error}`);
+  const ccPath = o.password === undefined && !kt ? ccachePath(o.ccache ?? env.KRB5CCNAME) : undefined;
   const cc = ccPath ? readCcache(ccPath).cc : undefined;
   const ccRealm = cc?.defaultPrincipal?.realm;
   const userRealm = o.user?.includes('@') ? o.user.slice(o.user.lastIndexOf('@') + 1) : undefined;
-  const realm = o.realm ?? userRealm ?? (o.user ? undefined : ccRealm) ?? defaults.defaultRealm ?? ccRealm;
+  const ktRealm = kt?.kt?.entries[0]?.principal.realm;
+  const realm = o.realm ?? userRealm ?? (o.user ? undefined : (ccRealm ?? ktRealm)) ?? defaults.defaultRealm ?? ccRealm ?? ktRealm;
   if (!realm) throw new SessionError('config', 'no realm: give --realm, --user NAME@REALM, or set default_realm in krb5.conf');
   const userName = o.user
     ? o.user.includes('@')
       ? o.user.slice(0, o.user.lastIndexOf('@'))
       : o.user
-    : cc?.defaultPrincipal?.components.join('/');
+    : (cc?.defaultPrincipal?.components.join('/') ?? kt?.kt?.entries[0]?.principal.components.join('/'));
   if (!userName)
     throw new SessionError('config', `no user: give --user and --password-stdin, or kinit first (no ccache at ${ccPath ?? '(none)'})`);
   const ccTgt =
     cc && o.password === undefined && (!o.user || cc.defaultPrincipal?.components.join('/') === userName) ? creds(cc, realm) : undefined;
   if (o.ldaps && o.password === undefined)
     throw new SessionError('config', 'an LDAPS simple bind needs the password (--user NAME --password-stdin)');
-  if (o.password === undefined && !ccTgt)
+  // the client keytab's keys for this principal, highest kvno per enctype (as check)
+  const ktEntries = kt?.kt?.entries.filter((e) => e.principal.components.join('/') === userName) ?? [];
+  if (kt && !ktEntries.length) throw new SessionError('config', `client keytab ${o.clientKeytab} has no key for ${userName}`);
+  if (o.password === undefined && !ccTgt && !kt)
     throw new SessionError(
       'config',
       ccPath
@@ -265,9 +273,19 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
   const etypes = enctypes.length ? enctypes : [...DEFAULT_ENCTYPES];
   let tgt = ccTgt;
   if (!tgt) {
-    const pw = o.password as string;
+    const pw = o.password;
     const salt = `${realm}${userName.split('/').join('')}`;
-    const r = await asExchange(kctx, userName, etypes, (info, req) => userKey(pw, info, req, salt), where, facts);
+    const keyFor =
+      pw !== undefined
+        ? (info: EtypeInfo2Entry[], req: readonly number[]) => userKey(pw, info, req, salt)
+        : (info: EtypeInfo2Entry[], req: readonly number[]) => {
+            for (const i of info.length ? info.map((x) => x.etype) : req) {
+              const e = ktEntries.filter((x) => x.enctype === i).sort((a, b) => b.kvno - a.kvno)[0];
+              if (e && req.includes(i)) return { enctype: e.enctype, key: e.key };
+            }
+            return undefined;
+          };
+    const r = await asExchange(kctx, userName, etypes, keyFor, where, facts);
     if (!r.creds)
       return fail('tgt', `no TGT for ${userName}@${realm} from ${targets.map((t) => `${t.address}:${t.port}`).join(', ')}: ${r.detail}`);
     tgt = r.creds;
@@ -292,7 +310,7 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
     baseDn,
     bind,
     user: `${userName}@${realm}`,
-    credentials: ccTgt ? 'ccache' : 'password',
+    credentials: ccTgt ? 'ccache' : kt ? 'keytab' : 'password',
     close: () => client.close(),
   };
 }

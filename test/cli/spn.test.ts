@@ -107,6 +107,14 @@ describe('kerbscope spn: usage', () => {
       assert.ok(r.stdout.includes(s), s);
   });
 
+  it('a client keytab that cannot be read → the config step names it, exit 2', () => {
+    const r = runCli(['spn', 'query', 'HTTP/x', '-k', path.join(dir, 'missing.keytab'), '--realm', 'CONTOSO.COM', '--dc', '127.0.0.1'], {
+      env: env(),
+    });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^kerbscope spn: cannot read the directory \(config\): client keytab .*missing\.keytab: ENOENT/);
+  });
+
   it('no realm anywhere → the config step says so, exit 2', () => {
     const r = runCli(['spn', 'query', 'HTTP/x', '--dc', '127.0.0.1'], { env: env() });
     assert.equal(r.code, 2);

@@ -11,7 +11,7 @@ import { runStep } from '../../lab/clients.js';
 import { applyScenario, type LabBase, startBase } from '../../lab/index.js';
 import { run } from '../../lab/proc.js';
 import type { LabEnv } from '../../lab/types.js';
-import { CLI_PATH, ensureCliBuilt } from '../helpers/cli.js';
+import { CLI_PATH, ensureCliBuilt, runCli } from '../helpers/cli.js';
 import { requireLab } from '../lab/harness.js';
 
 const BASE_DN = 'DC=contoso,DC=com';
@@ -194,6 +194,21 @@ if (requireLab('samba')) {
       );
       assert.match(r.stdout, /^CN=svcaccount,CN=Users,DC=contoso,DC=com {2}\(svcaccount, user\)\n\tHTTP\/iisserver\.contoso\.com$/m);
       assert.match(r.stdout, /Existing SPN found!\n$/);
+    });
+
+    it('-k: a client keytab made by `kerbscope keytab add` from the password (AD salt) gets the TGT, the same answer', async () => {
+      const kt = join(env().dir, 'client', 'john.keytab');
+      const made = runCli(
+        ['keytab', 'add', kt, '--principal', 'john@CONTOSO.COM', '--kvno', '1', '--account', 'john', '--password-stdin'],
+        {
+          input: `${env().password}\n`,
+        },
+      );
+      assert.equal(made.code, 0, made.stderr);
+      const r = await spn(env(), ['query', 'HTTP/*', '--json', '-k', kt], { ccache: true });
+      assert.equal(r.code, 0, r.stderr);
+      const pw = await spn(env(), ['query', 'HTTP/*', '--json']);
+      assert.deepEqual(r.json.results, pw.json.results);
     });
 
     it('--dc given as the IP address: the ldap/ SPN comes from the rootDSE dnsHostName', async () => {

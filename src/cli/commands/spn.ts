@@ -42,6 +42,7 @@ export const spnCommand: Command = {
   options: {
     user: { type: 'string', value: 'NAME', description: 'user principal (default: the ccache principal)' },
     'password-stdin': { type: 'boolean', description: "read the user's password from standard input" },
+    'client-keytab': { type: 'string', short: 'k', value: 'FILE', description: 'get the TGT with this client keytab (KRB5_CLIENT_KTNAME)' },
     ccache: { type: 'string', value: 'FILE', description: 'read credentials from this ccache (default KRB5CCNAME)' },
     realm: { type: 'string', value: 'REALM', description: 'realm (overrides krb5.conf default_realm)' },
     dc: { type: 'string', value: 'HOST[:PORT]', description: 'the DC to read (default: _ldap._tcp.dc._msdcs SRV, else the krb5.conf KDC)' },
@@ -111,6 +112,10 @@ export const spnCommand: Command = {
         user: values.user as string | undefined,
         password,
         ccache: values.ccache as string | undefined,
+        // as check: a client keytab from the environment only when nothing else says who we are
+        clientKeytab:
+          (values['client-keytab'] as string | undefined) ??
+          (password === undefined && !values.ccache ? process.env.KRB5_CLIENT_KTNAME?.replace(/^FILE:/, '') : undefined),
         realm: values.realm as string | undefined,
         dc: values.dc as string | undefined,
         gc: Boolean(values.gc),
