@@ -29,7 +29,7 @@ const progress = $<HTMLProgressElement>('progress');
 const progressText = $<HTMLSpanElement>('progress-text');
 const password = $<HTMLInputElement>('password');
 const salt = $<HTMLInputElement>('salt');
-const keysLine = $<HTMLParagraphElement>('keys');
+const keysLine = $<HTMLSpanElement>('keys');
 
 /** Keytabs the user gave (picked in the keys box, or dropped with the other files). */
 const keytabs: { name: string; bytes: Uint8Array }[] = [];
@@ -81,6 +81,12 @@ function show(title: string, o: Outcome, ms: number, started: number): void {
   sec.dataset.shownMs = String(Math.round(performance.now() - started));
   document.body.dataset.results = String(seq);
   sec.scrollIntoView({ block: 'start' });
+  // and until the browser has laid it out and painted it (the next frame, then the task after it)
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      sec.dataset.paintedMs = String(Math.round(performance.now() - started));
+    }),
+  );
   setStatus(`${title}: ${o.summary} (${Math.round(ms)} ms)`);
 }
 
@@ -220,6 +226,12 @@ keytabInput.addEventListener('change', async () => {
   showKeys();
 });
 password.addEventListener('input', showKeys);
+$('forget').addEventListener('click', () => {
+  keytabs.length = 0;
+  password.value = '';
+  salt.value = '';
+  showKeys();
+});
 salt.addEventListener('input', showKeys);
 
 const drop = $<HTMLLabelElement>('drop');
@@ -250,9 +262,11 @@ results.addEventListener('click', (e) => {
   const x = t?.closest('button[data-details]');
   if (x) {
     const open = x.getAttribute('data-details') === 'open';
-    x.closest('.report')?.querySelectorAll('details').forEach((d) => {
-      d.open = open;
-    });
+    x.closest('.report')
+      ?.querySelectorAll('details')
+      .forEach((d) => {
+        d.open = open;
+      });
   }
 });
 document.body.dataset.ready = '1';

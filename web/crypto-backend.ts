@@ -72,10 +72,20 @@ function expandKey(key: Uint8Array): Schedule {
   const nk = key.length / 4;
   const rounds = nk + 6;
   const w = new Uint32Array(4 * (rounds + 1));
-  for (let i = 0; i < nk; i++) w[i] = (((key[4 * i] as number) << 24) | ((key[4 * i + 1] as number) << 16) | ((key[4 * i + 2] as number) << 8) | (key[4 * i + 3] as number)) >>> 0;
+  for (let i = 0; i < nk; i++)
+    w[i] =
+      (((key[4 * i] as number) << 24) |
+        ((key[4 * i + 1] as number) << 16) |
+        ((key[4 * i + 2] as number) << 8) |
+        (key[4 * i + 3] as number)) >>>
+      0;
   let rcon = 1;
   const sub = (t: number) =>
-    (((SBOX[t >>> 24] as number) << 24) | ((SBOX[(t >>> 16) & 255] as number) << 16) | ((SBOX[(t >>> 8) & 255] as number) << 8) | (SBOX[t & 255] as number)) >>> 0;
+    (((SBOX[t >>> 24] as number) << 24) |
+      ((SBOX[(t >>> 16) & 255] as number) << 16) |
+      ((SBOX[(t >>> 8) & 255] as number) << 8) |
+      (SBOX[t & 255] as number)) >>>
+    0;
   for (let i = nk; i < w.length; i++) {
     let t = w[i - 1] as number;
     if (i % nk === 0) {
@@ -108,7 +118,11 @@ function crypt(s: Schedule, decrypt: boolean, input: Uint8Array, inOff: number, 
   const [A, B, C, D] = decrypt ? [D0, D1, D2, D3] : [T0, T1, T2, T3];
   const box = decrypt ? INV : SBOX;
   const word = (i: number) =>
-    (((input[inOff + i] as number) << 24) | ((input[inOff + i + 1] as number) << 16) | ((input[inOff + i + 2] as number) << 8) | (input[inOff + i + 3] as number)) >>> 0;
+    (((input[inOff + i] as number) << 24) |
+      ((input[inOff + i + 1] as number) << 16) |
+      ((input[inOff + i + 2] as number) << 8) |
+      (input[inOff + i + 3] as number)) >>>
+    0;
   let s0 = word(0) ^ (k[0] as number);
   let s1 = word(4) ^ (k[1] as number);
   let s2 = word(8) ^ (k[2] as number);
@@ -258,7 +272,12 @@ const md5: Hash = {
     const x = new Uint32Array(16);
     for (let o = 0; o < m.length; o += 64) {
       for (let i = 0; i < 16; i++)
-        x[i] = ((m[o + 4 * i] as number) | ((m[o + 4 * i + 1] as number) << 8) | ((m[o + 4 * i + 2] as number) << 16) | ((m[o + 4 * i + 3] as number) << 24)) >>> 0;
+        x[i] =
+          ((m[o + 4 * i] as number) |
+            ((m[o + 4 * i + 1] as number) << 8) |
+            ((m[o + 4 * i + 2] as number) << 16) |
+            ((m[o + 4 * i + 3] as number) << 24)) >>>
+          0;
       let [a, b, c, d] = [a0, b0, c0, d0];
       for (let i = 0; i < 64; i++) {
         let f: number;
@@ -308,7 +327,8 @@ const sha1: Hash = {
     const w = new Uint32Array(80);
     for (let o = 0; o < m.length; o += 64) {
       for (let i = 0; i < 16; i++) w[i] = readBe(m, o + 4 * i);
-      for (let i = 16; i < 80; i++) w[i] = rotl((w[i - 3] as number) ^ (w[i - 8] as number) ^ (w[i - 14] as number) ^ (w[i - 16] as number), 1);
+      for (let i = 16; i < 80; i++)
+        w[i] = rotl((w[i - 3] as number) ^ (w[i - 8] as number) ^ (w[i - 14] as number) ^ (w[i - 16] as number), 1);
       let [a, b, c, d, e] = h as [number, number, number, number, number];
       for (let i = 0; i < 80; i++) {
         const f = i < 20 ? (b & c) | (~b & d) : i < 40 ? b ^ c ^ d : i < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d;
@@ -377,22 +397,97 @@ const sha256Hash: Hash = {
 
 // SHA-384 = SHA-512 with other initial values, truncated; 64-bit words as (hi, lo) pairs of 32-bit numbers.
 const K512 = [
-  '428a2f98d728ae22', '7137449123ef65cd', 'b5c0fbcfec4d3b2f', 'e9b5dba58189dbbc', '3956c25bf348b538', '59f111f1b605d019', '923f82a4af194f9b',
-  'ab1c5ed5da6d8118', 'd807aa98a3030242', '12835b0145706fbe', '243185be4ee4b28c', '550c7dc3d5ffb4e2', '72be5d74f27b896f', '80deb1fe3b1696b1',
-  '9bdc06a725c71235', 'c19bf174cf692694', 'e49b69c19ef14ad2', 'efbe4786384f25e3', '0fc19dc68b8cd5b5', '240ca1cc77ac9c65', '2de92c6f592b0275',
-  '4a7484aa6ea6e483', '5cb0a9dcbd41fbd4', '76f988da831153b5', '983e5152ee66dfab', 'a831c66d2db43210', 'b00327c898fb213f', 'bf597fc7beef0ee4',
-  'c6e00bf33da88fc2', 'd5a79147930aa725', '06ca6351e003826f', '142929670a0e6e70', '27b70a8546d22ffc', '2e1b21385c26c926', '4d2c6dfc5ac42aed',
-  '53380d139d95b3df', '650a73548baf63de', '766a0abb3c77b2a8', '81c2c92e47edaee6', '92722c851482353b', 'a2bfe8a14cf10364', 'a81a664bbc423001',
-  'c24b8b70d0f89791', 'c76c51a30654be30', 'd192e819d6ef5218', 'd69906245565a910', 'f40e35855771202a', '106aa07032bbd1b8', '19a4c116b8d2d0c8',
-  '1e376c085141ab53', '2748774cdf8eeb99', '34b0bcb5e19b48a8', '391c0cb3c5c95a63', '4ed8aa4ae3418acb', '5b9cca4f7763e373', '682e6ff3d6b2b8a3',
-  '748f82ee5defb2fc', '78a5636f43172f60', '84c87814a1f0ab72', '8cc702081a6439ec', '90befffa23631e28', 'a4506cebde82bde9', 'bef9a3f7b2c67915',
-  'c67178f2e372532b', 'ca273eceea26619c', 'd186b8c721c0c207', 'eada7dd6cde0eb1e', 'f57d4f7fee6ed178', '06f067aa72176fba', '0a637dc5a2c898a6',
-  '113f9804bef90dae', '1b710b35131c471b', '28db77f523047d84', '32caab7b40c72493', '3c9ebe0a15c9bebc', '431d67c49c100d4c', '4cc5d4becb3e42b6',
-  '597f299cfc657e2a', '5fcb6fab3ad6faec', '6c44198c4a475817',
+  '428a2f98d728ae22',
+  '7137449123ef65cd',
+  'b5c0fbcfec4d3b2f',
+  'e9b5dba58189dbbc',
+  '3956c25bf348b538',
+  '59f111f1b605d019',
+  '923f82a4af194f9b',
+  'ab1c5ed5da6d8118',
+  'd807aa98a3030242',
+  '12835b0145706fbe',
+  '243185be4ee4b28c',
+  '550c7dc3d5ffb4e2',
+  '72be5d74f27b896f',
+  '80deb1fe3b1696b1',
+  '9bdc06a725c71235',
+  'c19bf174cf692694',
+  'e49b69c19ef14ad2',
+  'efbe4786384f25e3',
+  '0fc19dc68b8cd5b5',
+  '240ca1cc77ac9c65',
+  '2de92c6f592b0275',
+  '4a7484aa6ea6e483',
+  '5cb0a9dcbd41fbd4',
+  '76f988da831153b5',
+  '983e5152ee66dfab',
+  'a831c66d2db43210',
+  'b00327c898fb213f',
+  'bf597fc7beef0ee4',
+  'c6e00bf33da88fc2',
+  'd5a79147930aa725',
+  '06ca6351e003826f',
+  '142929670a0e6e70',
+  '27b70a8546d22ffc',
+  '2e1b21385c26c926',
+  '4d2c6dfc5ac42aed',
+  '53380d139d95b3df',
+  '650a73548baf63de',
+  '766a0abb3c77b2a8',
+  '81c2c92e47edaee6',
+  '92722c851482353b',
+  'a2bfe8a14cf10364',
+  'a81a664bbc423001',
+  'c24b8b70d0f89791',
+  'c76c51a30654be30',
+  'd192e819d6ef5218',
+  'd69906245565a910',
+  'f40e35855771202a',
+  '106aa07032bbd1b8',
+  '19a4c116b8d2d0c8',
+  '1e376c085141ab53',
+  '2748774cdf8eeb99',
+  '34b0bcb5e19b48a8',
+  '391c0cb3c5c95a63',
+  '4ed8aa4ae3418acb',
+  '5b9cca4f7763e373',
+  '682e6ff3d6b2b8a3',
+  '748f82ee5defb2fc',
+  '78a5636f43172f60',
+  '84c87814a1f0ab72',
+  '8cc702081a6439ec',
+  '90befffa23631e28',
+  'a4506cebde82bde9',
+  'bef9a3f7b2c67915',
+  'c67178f2e372532b',
+  'ca273eceea26619c',
+  'd186b8c721c0c207',
+  'eada7dd6cde0eb1e',
+  'f57d4f7fee6ed178',
+  '06f067aa72176fba',
+  '0a637dc5a2c898a6',
+  '113f9804bef90dae',
+  '1b710b35131c471b',
+  '28db77f523047d84',
+  '32caab7b40c72493',
+  '3c9ebe0a15c9bebc',
+  '431d67c49c100d4c',
+  '4cc5d4becb3e42b6',
+  '597f299cfc657e2a',
+  '5fcb6fab3ad6faec',
+  '6c44198c4a475817',
 ].flatMap((x) => [Number.parseInt(x.slice(0, 8), 16), Number.parseInt(x.slice(8), 16)]);
-const IV384 = ['cbbb9d5dc1059ed8', '629a292a367cd507', '9159015a3070dd17', '152fecd8f70e5939', '67332667ffc00b31', '8eb44a8768581511', 'db0c2e0d64f98fa7', '47b5481dbefa4fa4'].flatMap(
-  (x) => [Number.parseInt(x.slice(0, 8), 16), Number.parseInt(x.slice(8), 16)],
-);
+const IV384 = [
+  'cbbb9d5dc1059ed8',
+  '629a292a367cd507',
+  '9159015a3070dd17',
+  '152fecd8f70e5939',
+  '67332667ffc00b31',
+  '8eb44a8768581511',
+  'db0c2e0d64f98fa7',
+  '47b5481dbefa4fa4',
+].flatMap((x) => [Number.parseInt(x.slice(0, 8), 16), Number.parseInt(x.slice(8), 16)]);
 
 const sha384: Hash = {
   block: 128,
@@ -423,7 +518,22 @@ const sha384: Hash = {
       v.set(h);
       for (let i = 0; i < 80; i++) {
         const [ah, al, bh, bl, ch, cl, dh, dl, eh, el, fh, fl, gh, gl, hh, hl] = v as unknown as number[] as [
-          number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
         ];
         // Σ1(e) = rotr14 ^ rotr18 ^ rotr41; Ch(e,f,g)
         const S1h = ((eh >>> 14) | (el << 18)) ^ ((eh >>> 18) | (el << 14)) ^ ((el >>> 9) | (eh << 23));
@@ -485,7 +595,13 @@ export function hmac(alg: HashAlgorithm, key: Uint8Array, ...data: Uint8Array[])
 }
 
 /** PBKDF2 (RFC 8018 §5.2) with HMAC-`alg`. */
-export function pbkdf2(alg: 'sha1' | 'sha256' | 'sha384', password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Uint8Array {
+export function pbkdf2(
+  alg: 'sha1' | 'sha256' | 'sha384',
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  length: number,
+): Uint8Array {
   const H = hashOf(alg);
   const out = new Uint8Array(length);
   for (let block = 1, off = 0; off < length; block++) {

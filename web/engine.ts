@@ -6,14 +6,15 @@
  */
 // The node-free core through the browser entry; the crypto-backed modules directly (the web build swaps their
 // backend for web/crypto-backend.ts and node:fs, which only events/source.ts's file reader uses, for a stub).
+
+import { buildConversations, capture, events, formats, html } from '../src/browser.js';
+import { Tracer } from '../src/capture/trace.js';
+import { EventAnalysis } from '../src/events/analyse.js';
 import type { EventProblem } from '../src/events/model.js';
 import { type FileStats, mergeByTime, readEventBytes, UnusableInput } from '../src/events/source.js';
-import { EventAnalysis } from '../src/events/analyse.js';
-import { Tracer } from '../src/capture/trace.js';
 import { inspectEvidence } from '../src/inspect/evidence.js';
 import { KeySet } from '../src/inspect/keys.js';
 import { evaluate as evaluateFacts, type Finding } from '../src/rules/index.js';
-import { buildConversations, capture, events, formats, html } from '../src/browser.js';
 
 /** Pieces of a file handed to the trace engine at a time (and how often progress is reported). */
 export const CHUNK = 4 << 20;
@@ -66,7 +67,10 @@ function summarize(findings: readonly Finding[]): { summary: string; errors: num
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   const n = findings.length;
-  const parts = [errors ? `${errors} error${errors > 1 ? 's' : ''}` : '', warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : ''].filter(Boolean);
+  const parts = [
+    errors ? `${errors} error${errors > 1 ? 's' : ''}` : '',
+    warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '',
+  ].filter(Boolean);
   return { summary: `${n} finding${n === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''}`, errors, findings: n };
 }
 
@@ -83,7 +87,9 @@ export function decodeInput(input: { label: string; text?: string; bytes?: Uint8
     kind: 'decode',
     body: reportBody(page),
     ...s,
-    summary: result.items.length ? s.summary : `nothing decoded: ${result.unusable[0] ?? 'not a token, header, keytab, ccache or klist output'}`,
+    summary: result.items.length
+      ? s.summary
+      : `nothing decoded: ${result.unusable[0] ?? 'not a token, header, keytab, ccache or klist output'}`,
     notes,
   };
 }
