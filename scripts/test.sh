@@ -14,7 +14,7 @@ if [ "$unit" = 0 ]; then bash scripts/ensure-debian-packages.sh; fi
 node scripts/build.mjs >/dev/null
 if [ ${#files[@]} -eq 0 ]; then
   npx tsc -p tsconfig.json --noEmit
-  npx biome check src test lab scripts bench
+  npx biome check src test lab scripts bench web
 fi
 if [ ${#files[@]} -eq 0 ]; then
   if [ "$unit" = 1 ]; then mapfile -t files < <(find test -name '*.test.ts' -not -path 'test/lab/*' -not -path 'test/integration/*' | sort)
