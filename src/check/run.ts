@@ -7,6 +7,7 @@
 
 import { chmodSync, writeFileSync } from 'node:fs';
 import { getEnctype } from '../crypto/index.js';
+import { findSpn } from '../directory/spn.js';
 import type { Fact, Where } from '../facts/fact.js';
 import { encodeCcache } from '../formats/ccache.js';
 import { clientDefaults, domainRealm, type KdcAddress, parseKdcSpec, realmKdcs } from '../formats/krb5conf.js';
@@ -23,6 +24,7 @@ import {
   userKey,
   verifyApRep,
 } from '../krb/client.js';
+import { openDirectorySession } from '../ldap/session.js';
 import { cldapPing } from '../net/cldap.js';
 import { type DnsResult, dnsLookup, readHosts, readResolvConf, reverseName } from '../net/dns.js';
 import { channelBindingsHash, httpClient } from '../net/http.js';
@@ -596,6 +598,40 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
           });
         }
       }
+    }
+  }
+
+  // the KDC does not know the SPN: ask the directory who holds it, as `setspn -Q` (AD only: nobody, or two accounts?)
+  const unknownSpn = st.facts.some((f) => f.kind === 'krb-error' && f.code === 7);
+  if (unknownSpn && isAd && dcAddress && tgt && left() > 200) {
+    const where = st.where();
+    try {
+      const session = await openDirectorySession({
+        ...(o.user ? { user: o.user } : {}),
+        ...(o.password !== undefined ? { password: o.password } : {}),
+        ...(o.ccache ? { ccache: o.ccache } : {}),
+        ...(o.clientKeytab ? { clientKeytab: o.clientKeytab } : {}),
+        ...(realm ? { realm } : {}),
+        dc: dcAddress,
+        ...(o.dnsServer ? { dnsServer: o.dnsServer } : {}),
+        ...(o.kdc ? { kdc: o.kdc } : {}),
+        timeoutMs: Math.max(200, Math.min(5000, left())),
+        env,
+      });
+      try {
+        const owners = await findSpn({ baseDn: session.baseDn, realm: session.realm, search: (q) => session.client.search(q) }, spn);
+        st.facts.push({
+          kind: 'directory-spn',
+          where,
+          spn,
+          dc: `${session.dc.host} (${session.dc.address})`,
+          owners: owners.map((x) => ({ account: x.account, dn: x.dn, objectClass: x.objectClass })),
+        });
+      } finally {
+        await session.close();
+      }
+    } catch (e) {
+      st.facts.push({ kind: 'directory-spn', where, spn, dc: dcAddress, owners: [], error: (e as Error).message });
     }
   }
 

@@ -91,5 +91,18 @@ export type LiveFact =
       detail: string;
       alongHttp: boolean;
     }
+  /**
+   * The directory's answer for an SPN (setspn -Q: an LDAP search of servicePrincipalName, MS-ADTS §3.1.1.3.1.1): who
+   * holds it. Asked by check when the KDC says the SPN is unknown, over a Kerberos-bound LDAP session to the DC.
+   */
+  | {
+      kind: 'directory-spn';
+      where: Where;
+      spn: string;
+      dc: string;
+      owners: { account: string; dn: string; objectClass: string }[];
+      /** the search could not be made (no bind, no DC): why */
+      error?: string;
+    }
   /** A peer that answered with something that is not the protocol (garbage from a KDC, DNS or web server). */
   | { kind: 'bad-reply'; where: Where; peer: string; protocol: 'kerberos' | 'dns' | 'http' | 'cldap'; detail: string };

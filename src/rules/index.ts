@@ -39,6 +39,7 @@ import { realmUnknown } from './realm-unknown.js';
 import { smbFailed } from './smb-failed.js';
 import { smbWorksHttpFails } from './smb-works-http-fails.js';
 import { spnCname } from './spn-cname.js';
+import { spnDuplicate } from './spn-duplicate.js';
 import { spnMissing } from './spn-missing.js';
 import { spnPort } from './spn-port.js';
 import { spnPortUrl } from './spn-port-url.js';
@@ -82,6 +83,7 @@ export const RULES: Rule[] = [
   badPassword,
   spnPortUrl,
   spnPort,
+  spnDuplicate,
   spnMissing,
   enctypeUnsupported,
   ntlmFallback,

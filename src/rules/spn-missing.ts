@@ -1,3 +1,4 @@
+import { factsOf } from '../facts/fact.js';
 import { type Rule, spnOf } from './finding.js';
 import { accountArg } from './fix.js';
 import { errorEvidence, krbErrors } from './krb-error-helpers.js';
@@ -27,7 +28,13 @@ export const spnMissing: Rule = {
           explanation:
             `The KDC answered KDC_ERR_S_PRINCIPAL_UNKNOWN: it found no account (or more than one — Samba and MIT report a duplicate SPN the same way) with the service principal name ${spn}. ` +
             'Without a ticket the browser cannot use Kerberos and falls back to NTLM or prompts. Usual causes: the SPN was never registered, it is registered for another name than the one in the URL (a CNAME, a short name, a port), or it is on two accounts.',
-          evidence: [errorEvidence(f)],
+          evidence: [
+            errorEvidence(f),
+            // what the directory says (check asks it when it can bind): nobody holds it
+            ...factsOf(facts, 'directory-spn')
+              .filter((d) => !d.error && d.owners.length === 0 && d.spn.toLowerCase() === spn.toLowerCase())
+              .map((d) => `${d.where.label}: the directory (${d.dc}) has no account with ${d.spn} (setspn -Q)`),
+          ],
           fix: [
             win`setspn -Q ${spn}`,
             '(who holds it? nothing → register it; two accounts → remove the wrong one with setspn -D)',

@@ -36,10 +36,16 @@ export const INDISTINGUISHABLE: Record<string, Indistinguishable[]> = {
   ],
   'duplicate-spn': [
     {
-      sources: ['check', 'trace'],
+      sources: ['trace'],
       backends: ['samba', 'embedded'],
       names: 'spn-missing',
-      why: 'Samba (like Windows) answers a duplicate SPN with KDC_ERR_S_PRINCIPAL_UNKNOWN (7), exactly as for a missing one; only a directory search (setspn -X) shows the second account: no directory access in check or in a capture.',
+      why: 'Samba (like Windows) answers a duplicate SPN with KDC_ERR_S_PRINCIPAL_UNKNOWN (7), exactly as for a missing one; only a directory search (setspn -X) shows the second account, and a capture holds none. check asks the directory and names spn-duplicate.',
+    },
+    {
+      sources: ['check'],
+      backends: ['embedded'],
+      names: 'spn-missing',
+      why: 'the embedded lab has no LDAP directory for check to ask (its 389/tcp accepts and closes): the KDC answer 7 alone cannot tell a duplicate from a missing SPN.',
     },
   ],
   'spn-wrong-account': [
