@@ -9,12 +9,15 @@
 export * as capture from './capture/index.js';
 export * as crypto from './crypto/index.js';
 /** startEmbeddedLab(): CONTOSO.COM in one process on loopback, for tests and demos (issue 8). */
+export * as directory from './directory/index.js';
 export * as embedded from './embedded/index.js';
 export type { Fact, Where } from './facts/fact.js';
 export * as formats from './formats/index.js';
 export { type Evidence, type EvidenceResult, type ItemView, inspectEvidence } from './inspect/evidence.js';
 export { type KeyEntry, KeySet } from './inspect/keys.js';
 export { inspectToken } from './inspect/token.js';
+export { LdapClient } from './ldap/client.js';
+export { type DirectorySession, openDirectorySession, SessionError } from './ldap/session.js';
 export * as gss from './protocol/gss/index.js';
 export * as http from './protocol/http/auth-header.js';
 export * as krb5 from './protocol/krb5/index.js';
