@@ -42,7 +42,7 @@ function list(json: boolean): void {
   const w = Math.max(...SCENARIOS.map((s) => s.id.length));
   for (const s of SCENARIOS) {
     const b = Object.keys(s.backends).join(',') || '-';
-    process.stdout.write(`${s.id.padEnd(w)}  ${b.padEnd(10)}  ${s.rootCause.padEnd(22)}  ${s.title}\n`);
+    process.stdout.write(`${s.id.padEnd(w)}  ${b.padEnd(18)}  ${s.rootCause.padEnd(22)}  ${s.title}\n`);
   }
 }
 

@@ -30,14 +30,15 @@ describe('lab CLI (no root needed)', () => {
     const list = JSON.parse(r.stdout) as { id: string; backends: string[]; rootCause: string }[];
     assert.ok(Array.isArray(list) && list.length >= 25);
     const healthy = list.find((s) => s.id === 'healthy');
-    assert.deepEqual(healthy?.backends.sort(), ['mit', 'samba']);
+    // the embedded backend (kerbscope lab) is in the catalogue beside the namespace labs
+    assert.deepEqual(healthy?.backends.sort(), ['embedded', 'mit', 'samba']);
     for (const s of list) assert.ok(Array.isArray(s.backends) && typeof s.rootCause === 'string');
   });
 
   it('list prints one line per scenario', () => {
     const r = lab(['list']);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^missing-spn\s+mit,samba\s+spn-missing/m);
+    assert.match(r.stdout, /^missing-spn\s+mit,samba,embedded\s+spn-missing/m);
   });
 
   it('usage errors exit 2', () => {
