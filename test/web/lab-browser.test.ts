@@ -1,3 +1,5 @@
+// Runs in the serial lab phase (scripts/test.sh: test/*/lab-*): Chromium beside other suites on two cores once
+// missed its waits.
 /**
  * The web app (web/, dist/web) in a real browser: Debian's headless Chromium driven by playwright-core, the page served
  * by `kerbscope serve` (the built CLI, a real process on 127.0.0.1). The repo's samples are pasted, a keytab and a
