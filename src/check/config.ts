@@ -3,9 +3,11 @@
  * /etc/krb5.conf), KRB5CCNAME (FILE: only; default FILE:/tmp/krb5cc_UID), KRB5_CLIENT_KTNAME / -k.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { type Ccache, decodeCcache } from '../formats/ccache.js';
+import { type Ccache, type CcacheCredential, decodeCcache } from '../formats/ccache.js';
 import { decodeKeytab, type Keytab } from '../formats/keytab.js';
 import { type Krb5Conf, parseKrb5Conf } from '../formats/krb5conf.js';
+import type { Creds } from '../krb/client.js';
+import { decodeTicket } from '../protocol/krb5/index.js';
 
 export interface LoadedConf {
   conf: Krb5Conf;
@@ -87,4 +89,25 @@ export function readKeytab(path: string): { kt?: Keytab; error?: string } {
   } catch (e) {
     return { error: (e as Error).message };
   }
+}
+
+/**
+ * A ticket of a ccache as the Kerberos client's credentials (check, spn and the SMB probe use a TGT from the ccache).
+ * Throws DecodeError when the ticket bytes do not decode.
+ */
+export function credsFromCcache(cc: Ccache, c: CcacheCredential): Creds {
+  return {
+    client: { nameType: cc.defaultPrincipal?.nameType ?? 1, nameString: c.client.components },
+    crealm: c.client.realm,
+    server: { nameType: c.server.nameType, nameString: c.server.components },
+    srealm: c.server.realm,
+    ticket: decodeTicket(c.ticket),
+    ticketDer: c.ticket,
+    sessionKey: { enctype: c.key.enctype, key: c.key.value },
+    flags: c.ticketFlags,
+    authtime: c.authtime ?? new Date(),
+    starttime: c.starttime,
+    endtime: c.endtime ?? new Date(Date.now() + 3600_000),
+    renewTill: c.renewTill,
+  };
 }

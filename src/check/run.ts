@@ -38,7 +38,7 @@ import { decodeApRep, decodeKrb5Message } from '../protocol/krb5/index.js';
 import { evaluate } from '../rules/index.js';
 import { smbKerberosProbe } from '../smb/probe.js';
 import { fromBase64, toBase64 } from '../wire/encoding.js';
-import { ccachePath, loadKrb5Conf, readCcache, readKeytab } from './config.js';
+import { ccachePath, credsFromCcache, loadKrb5Conf, readCcache, readKeytab } from './config.js';
 import { asExchange, type KdcContext, tgsExchange } from './kerberos.js';
 import {
   CHECK_SCHEMA_VERSION,
@@ -150,21 +150,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
         };
         if (!expired) {
           try {
-            const { decodeTicket } = await import('../protocol/krb5/index.js');
-            ccTgt = {
-              client: { nameType: cc.defaultPrincipal?.nameType ?? 1, nameString: tgt.client.components },
-              crealm: tgt.client.realm,
-              server: { nameType: tgt.server.nameType, nameString: tgt.server.components },
-              srealm: tgt.server.realm,
-              ticket: decodeTicket(tgt.ticket),
-              ticketDer: tgt.ticket,
-              sessionKey: { enctype: tgt.key.enctype, key: tgt.key.value },
-              flags: tgt.ticketFlags,
-              authtime: tgt.authtime ?? new Date(),
-              starttime: tgt.starttime,
-              endtime: tgt.endtime ?? new Date(Date.now() + 3600_000),
-              renewTill: tgt.renewTill,
-            };
+            ccTgt = credsFromCcache(cc, tgt);
           } catch {
             ccTgt = undefined;
           }

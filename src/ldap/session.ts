@@ -10,7 +10,7 @@
  * The Kerberos exchanges are check's own (src/check/kerberos.ts asExchange / tgsExchange); every step is bounded by
  * the timeout and a failure names its step.
  */
-import { ccachePath, loadKrb5Conf, readCcache, readKeytab } from '../check/config.js';
+import { ccachePath, credsFromCcache, loadKrb5Conf, readCcache, readKeytab } from '../check/config.js';
 import { asExchange, type KdcContext, tgsExchange } from '../check/kerberos.js';
 import { getEnctype } from '../crypto/index.js';
 import type { Fact } from '../facts/fact.js';
@@ -19,7 +19,7 @@ import { type Creds, DEFAULT_ENCTYPES, userKey } from '../krb/client.js';
 import { dnsLookup, readHosts, readResolvConf } from '../net/dns.js';
 import { ipVersion } from '../net/ip.js';
 import type { KdcTarget } from '../net/kdc.js';
-import { decodeTicket, type EtypeInfo2Entry } from '../protocol/krb5/index.js';
+import type { EtypeInfo2Entry } from '../protocol/krb5/index.js';
 import { type BindInfo, LdapClient, type RootDse } from './client.js';
 import { LdapError } from './connection.js';
 
@@ -80,20 +80,7 @@ function creds(cc: NonNullable<ReturnType<typeof readCcache>['cc']>, realm: stri
     (c) => c.kind === 'ticket' && c.server.components[0] === 'krbtgt' && c.server.components[1] === realm && c.server.realm === realm,
   );
   if (!tgt || (tgt.endtime && tgt.endtime.getTime() <= Date.now())) return undefined;
-  return {
-    client: { nameType: cc.defaultPrincipal?.nameType ?? 1, nameString: tgt.client.components },
-    crealm: tgt.client.realm,
-    server: { nameType: tgt.server.nameType, nameString: tgt.server.components },
-    srealm: tgt.server.realm,
-    ticket: decodeTicket(tgt.ticket),
-    ticketDer: tgt.ticket,
-    sessionKey: { enctype: tgt.key.enctype, key: tgt.key.value },
-    flags: tgt.ticketFlags,
-    authtime: tgt.authtime ?? new Date(),
-    starttime: tgt.starttime,
-    endtime: tgt.endtime ?? new Date(Date.now() + 3600_000),
-    renewTill: tgt.renewTill,
-  };
+  return credsFromCcache(cc, tgt);
 }
 
 function hostPort(spec: string, dflt: number): { host: string; port: number } {
