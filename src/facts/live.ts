@@ -104,5 +104,56 @@ export type LiveFact =
       /** the search could not be made (no bind, no DC): why */
       error?: string;
     }
+  /**
+   * How the directory says a front end may delegate (MS-SFU §1.3, MS-ADTS §2.2.16 userAccountControl,
+   * msDS-AllowedToDelegateTo §2.209, msDS-AllowedToActOnBehalfOfOtherIdentity §2.208), read by `kerbscope delegation`.
+   * `target` is the back end asked about (--to), `user` the user whose identity is delegated.
+   */
+  | {
+      kind: 'delegation-config';
+      where: Where;
+      realm: string;
+      frontEnd: { account: string; dn: string; objectClass: string; sid?: string; uacFlags: string[]; spns: string[] };
+      /** unconstrained (UF_TRUSTED_FOR_DELEGATION), constrained (msDS-AllowedToDelegateTo) with or without protocol
+       *  transition (UF_TRUSTED_TO_AUTHENTICATE_FOR_DELEGATION), resource-based (the back end lists the front end) */
+      delegationKind: 'none' | 'unconstrained' | 'constrained' | 'constrained-any-protocol' | 'resource-based';
+      allowedTo: string[];
+      protocolTransition: boolean;
+      target?: {
+        spn: string;
+        /** the SPN is in the front end's msDS-AllowedToDelegateTo (case-insensitive) */
+        inAllowedTo: boolean;
+        /** the account holding the SPN (undefined: nobody; two or more: a duplicate) */
+        owners: { account: string; dn: string; objectClass: string }[];
+        /** the owners hold host/NAME, which stands for this service class (sPNMappings), not the SPN itself */
+        via?: string;
+        /** the back end's msDS-AllowedToActOnBehalfOfOtherIdentity, decoded: who may delegate to it */
+        rbcd?: { allowed: { sid: string; account?: string }[]; frontEndAllowed: boolean; error?: string };
+      };
+      user?: { account: string; found: boolean; notDelegated: boolean; protectedUsers: boolean; sensitiveAccount?: boolean };
+    }
+  /**
+   * One hop of the live proof of a delegation chain (MS-SFU §3.1.5): S4U2Self (the front end asks the KDC a ticket
+   * to itself for the user: the evidence) and S4U2Proxy (it presents the evidence for a ticket to the back end as the
+   * user), with what the KDC answered; what `kvno -U user -P SPN` does.
+   */
+  | {
+      kind: 'delegation-hop';
+      where: Where;
+      step: 's4u2self' | 's4u2proxy';
+      from: string;
+      to: string;
+      /** the user whose identity the ticket carries */
+      user: string;
+      ok: boolean;
+      /** the S4U2Self ticket's forwardable flag: S4U2Proxy (classic constrained delegation) needs it */
+      forwardable?: boolean;
+      errorCode?: number;
+      errorName?: string;
+      eText?: string;
+      /** the hop could not be tried: the earlier one failed, or no KDC answered */
+      skipped?: string;
+      detail: string;
+    }
   /** A peer that answered with something that is not the protocol (garbage from a KDC, DNS or web server). */
   | { kind: 'bad-reply'; where: Where; peer: string; protocol: 'kerberos' | 'dns' | 'http' | 'cldap'; detail: string };

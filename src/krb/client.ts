@@ -31,6 +31,7 @@ import {
   encodeAuthenticator,
   encodeTgsReq,
   encodeTicket,
+  flagMask,
   KdcOption,
   type KdcRep,
   KdcReqBody,
@@ -38,6 +39,8 @@ import {
   NameType,
   type PaData,
   PaEncTsEnc,
+  PaForUser,
+  PaPacOptions,
   type PrincipalName,
   type Ticket,
 } from '../protocol/krb5/index.js';
@@ -84,6 +87,8 @@ export interface KdcReqOptions {
   till: Date;
   kdcOptions: number;
   padata?: PaData[];
+  /** RFC 4120 §5.4.1 additional-tickets: the S4U2Self evidence ticket of an S4U2Proxy request (MS-SFU §3.1.5.2.1) */
+  additionalTickets?: Ticket[];
 }
 
 function body(o: KdcReqOptions): KdcReqBody {
@@ -96,6 +101,7 @@ function body(o: KdcReqOptions): KdcReqBody {
     nonce: o.nonce >>> 0,
     etype: [...o.etypes],
     ...(NO_ADDRESSES ? { addresses: NO_ADDRESSES } : {}),
+    ...(o.additionalTickets?.length ? { additionalTickets: o.additionalTickets } : {}),
   };
 }
 
@@ -195,7 +201,11 @@ function seconds(now: Date): { ctime: Date; cusec: number } {
   return { ctime: new Date(Math.floor(ms / 1000) * 1000), cusec: (ms % 1000) * 1000 + Math.floor(Math.random() * 1000) };
 }
 
-/** TGS-REQ (RFC 4120 §5.4.1, §3.3.1): the TGT in a PA-TGS-REQ AP-REQ whose authenticator checksums the body. */
+/**
+ * TGS-REQ (RFC 4120 §5.4.1, §3.3.1): the TGT in a PA-TGS-REQ AP-REQ whose authenticator checksums the body.
+ * `padata` is sent after PA-TGS-REQ (PA-FOR-USER for S4U2Self, PA-PAC-OPTIONS for S4U2Proxy); `additionalTickets`
+ * carries S4U2Proxy's evidence ticket (with the cname-in-addl-tkt KDC option).
+ */
 export function buildTgsReq(o: {
   tgt: Creds;
   sname: PrincipalName;
@@ -205,6 +215,8 @@ export function buildTgsReq(o: {
   till: Date;
   kdcOptions: number;
   now: Date;
+  padata?: PaData[];
+  additionalTickets?: Ticket[];
 }): Uint8Array {
   const b = body({ ...o, cname: undefined });
   const bodyDer = KdcReqBody.encode(b);
@@ -221,7 +233,44 @@ export function buildTgsReq(o: {
     ticket: o.tgt.ticket,
     authenticator: { etype: sk.enctype, cipher: encrypt(sk.enctype, sk.key, KeyUsage.TGS_REQ_AUTHENTICATOR, auth) },
   });
-  return encodeTgsReq({ pvno: 5, msgType: 12, padata: [{ padataType: 1, padataValue: apReq }], reqBody: b });
+  return encodeTgsReq({ pvno: 5, msgType: 12, padata: [{ padataType: 1, padataValue: apReq }, ...(o.padata ?? [])], reqBody: b });
+}
+
+/**
+ * MS-SFU §2.2.1 PA-FOR-USER (padata 129): the user a service asks a ticket to itself for (S4U2Self). Its checksum is
+ * KERB_CHECKSUM_HMAC_MD5 (RFC 4757, cksumtype -138) keyed with the TGT session key, key usage 17, over the
+ * S4UByteArray: name-type (32-bit little-endian), each name string, the realm, the auth-package ("Kerberos").
+ */
+export function paForUser(user: PrincipalName, userRealm: string, tgtSessionKey: SessionKey): PaData {
+  const enc = new TextEncoder();
+  const parts = [
+    Uint8Array.of(user.nameType & 0xff, (user.nameType >>> 8) & 0xff, (user.nameType >>> 16) & 0xff, (user.nameType >>> 24) & 0xff),
+    ...user.nameString.map((s) => enc.encode(s)),
+    enc.encode(userRealm),
+    enc.encode(S4U_AUTH_PACKAGE),
+  ];
+  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    data.set(p, at);
+    at += p.length;
+  }
+  const checksum = makeChecksum(-138, tgtSessionKey.key, KeyUsage.KERB_NON_KERB_CKSUM_SALT, data);
+  return {
+    padataType: 129,
+    padataValue: PaForUser.encode({ userName: user, userRealm, cksum: { cksumtype: -138, checksum }, authPackage: S4U_AUTH_PACKAGE }),
+  };
+}
+
+const S4U_AUTH_PACKAGE = 'Kerberos';
+
+/**
+ * MS-KILE §2.2.10 PA-PAC-OPTIONS (padata 167) with the resource-based-constrained-delegation bit (3), which a
+ * Windows front end sends with every S4U2Proxy request so a 2012+ KDC also considers the back end's
+ * msDS-AllowedToActOnBehalfOfOtherIdentity.
+ */
+export function paPacOptionsRbcd(): PaData {
+  return { padataType: 167, padataValue: PaPacOptions.encode({ options: flagMask(3) }) };
 }
 
 /** GSS context flags the client profiles ask for (RFC 4121 §4.1.1.1). */

@@ -72,6 +72,8 @@ export interface DirectorySession {
   bind: BindInfo;
   user: string;
   credentials: 'password' | 'ccache' | 'keytab';
+  /** the realm's KDCs as the session found them, for further exchanges with the same KDC (S4U for `delegation`) */
+  kdc: { targets: KdcTarget[]; udpPreferenceLimit: number; etypes: number[] };
   close(): Promise<void>;
 }
 
@@ -187,6 +189,11 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
     if (a) targets.push({ host: k.host, address: a, port: k.port, ...(k.transport ? { transport: k.transport } : {}) });
   }
   if (!targets.length) targets.push({ host: dc.host, address: dcAddress, port: 88 });
+  const enctypes = (defaults.defaultTktEnctypes ?? defaults.permittedEnctypes ?? DEFAULT_ENCTYPES.map(String))
+    .map((n) => (/^\d+$/.test(n) ? Number(n) : getEnctype(n)?.id))
+    .filter((n): n is number => n !== undefined && getEnctype(n)?.implemented === true);
+  const etypes = enctypes.length ? enctypes : [...DEFAULT_ENCTYPES];
+  const kdc = { targets, udpPreferenceLimit: defaults.udpPreferenceLimit, etypes };
 
   // ---- LDAP: connect, rootDSE
   let client: LdapClient;
@@ -240,6 +247,7 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
       bind,
       user: bindName,
       credentials: 'password',
+      kdc,
       close: () => client.close(),
     };
   }
@@ -254,10 +262,6 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
     udpPreferenceLimit: defaults.udpPreferenceLimit,
     now: () => new Date(),
   };
-  const enctypes = (defaults.defaultTktEnctypes ?? defaults.permittedEnctypes ?? DEFAULT_ENCTYPES.map(String))
-    .map((n) => (/^\d+$/.test(n) ? Number(n) : getEnctype(n)?.id))
-    .filter((n): n is number => n !== undefined && getEnctype(n)?.implemented === true);
-  const etypes = enctypes.length ? enctypes : [...DEFAULT_ENCTYPES];
   let tgt = ccTgt;
   if (!tgt) {
     const pw = o.password;
@@ -298,6 +302,7 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
     bind,
     user: `${userName}@${realm}`,
     credentials: ccTgt ? 'ccache' : kt ? 'keytab' : 'password',
+    kdc,
     close: () => client.close(),
   };
 }

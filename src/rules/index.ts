@@ -1,4 +1,5 @@
 /** The rulebook: every rule, one per file. The same rules serve decode, live checks, traces and event logs. */
+
 import type { Fact } from '../facts/fact.js';
 import { accountDisabled } from './account-disabled.js';
 import { accountLocked } from './account-locked.js';
@@ -10,6 +11,13 @@ import { captureMissingSegments } from './capture-missing-segments.js';
 import { clockSkew } from './clock-skew.js';
 import { dcNotDiscoverable } from './dc-not-discoverable.js';
 import { decryptFailed } from './decrypt-failed.js';
+import { delegationKdcRefused } from './delegation-kdc-refused.js';
+import { delegationNotConfigured } from './delegation-not-configured.js';
+import { delegationProtocolTransition } from './delegation-protocol-transition.js';
+import { delegationSpnNotAllowed } from './delegation-spn-not-allowed.js';
+import { delegationTargetUnknown } from './delegation-target-unknown.js';
+import { delegationUnconstrained } from './delegation-unconstrained.js';
+import { delegationUserSensitive } from './delegation-user-sensitive.js';
 import { dnsAWrong } from './dns-a-wrong.js';
 import { dnsUnreachable } from './dns-unreachable.js';
 import { enctypeUnsupported } from './enctype-unsupported.js';
@@ -99,6 +107,13 @@ export const RULES: Rule[] = [
   mutualAuth,
   smbFailed,
   smbWorksHttpFails,
+  delegationUserSensitive,
+  delegationTargetUnknown,
+  delegationNotConfigured,
+  delegationSpnNotAllowed,
+  delegationProtocolTransition,
+  delegationUnconstrained,
+  delegationKdcRefused,
   krbErrorOther,
   // event-log rules (their facts come only from `events`)
   passwordSpray,

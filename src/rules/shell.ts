@@ -35,6 +35,15 @@ export class Raw {
 }
 export const raw = (text: string): Raw => new Raw(text);
 
+/**
+ * A value PowerShell must read as a string in expression mode (inside `@{ key = value }`, after `=`), where a bare
+ * word such as cifs/fs1 would be parsed as a command: always single-quoted.
+ */
+export class PsString {
+  constructor(readonly value: string) {}
+}
+export const psString = (value: string): PsString => new PsString(value);
+
 const WIN_BARE = /^[\p{L}\p{N}_][\p{L}\p{N}._\-/:\\@]*\$?$/u;
 const WIN_REFUSED = /[%!$`"\u201c\u201d\u201e]/;
 const POSIX_BARE = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -85,7 +94,7 @@ export function command(shell: Shell) {
     try {
       let out = parts[0] ?? '';
       values.forEach((v, i) => {
-        out += v instanceof Raw ? v.text : quoted(String(v), shell);
+        out += v instanceof Raw ? v.text : v instanceof PsString ? quotedString(v.value, shell) : quoted(String(v), shell);
         out += parts[i + 1] ?? '';
       });
       return out;
@@ -99,6 +108,12 @@ export function command(shell: Shell) {
       return `(command not printed: the value "${e.u.value}" cannot be quoted safely for ${SHELL_NAME[shell]}: ${e.u.reason}. Type it yourself: ${shape.trim()})`;
     }
   };
+}
+
+function quotedString(v: string, shell: Shell): string {
+  if (shell !== 'powershell') return quoted(v, shell);
+  if (hasUnsafeText(v)) throw new Refusal(new Unquotable(v, shell, 'it holds control or invisible characters'));
+  return `'${v.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
 }
 
 function quoted(v: string, shell: Shell): string {

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { decodeCommand } from './decode.js';
+import { delegationCommand } from './delegation.js';
 import { eventsCommand } from './events.js';
 import { keytabCommand } from './keytab.js';
 import { labCommand } from './lab.js';
@@ -17,5 +18,6 @@ export const commands: Command[] = [
   checkCommand,
   labCommand,
   spnCommand,
+  delegationCommand,
   serveCommand,
 ];
