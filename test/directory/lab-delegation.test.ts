@@ -1,0 +1,265 @@
+// `kerbscope delegation` against the lab's real Samba 4.17 AD DC, every case beside MIT's own S4U client: the same
+// front-end keytab, `kinit -f -k` then `kvno -U USER -P SPN` (S4U2Self + S4U2Proxy). The directory is set up with
+// samba-tool delegation / user sensitive / group addmembers, as an admin would on Samba. For each case kerbscope's
+// S4U2Proxy hop must agree with kvno, and findings[0] must name the cause the case was built with.
+// Run under the shared lab lock: flock /tmp/kerbscope-lab.lock node --import tsx --test test/directory/lab-delegation.test.ts
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { addSpn, createUser, exportKeytab, samba } from '../../lab/backends/samba.js';
+import type { SambaDc } from '../../lab/backends/samba-api.js';
+import { type LabBase, startBase } from '../../lab/index.js';
+import { run } from '../../lab/proc.js';
+import type { LabEnv } from '../../lab/types.js';
+import { CLI_PATH, ensureCliBuilt } from '../helpers/cli.js';
+import { requireLab } from '../lab/harness.js';
+
+const FRONT = 'svc-front';
+const FRONT_SPN = 'HTTP/front.contoso.com';
+const CIFS = 'cifs/dc1.contoso.com';
+const LDAP = 'ldap/dc1.contoso.com';
+const PASSWORD = 'Passw0rd!Front1';
+
+interface Setup {
+  allowedTo?: string[];
+  protocolTransition?: boolean;
+  unconstrained?: boolean;
+  /** the DC's computer account (which holds host/ and so cifs/) lists the front end in msDS-AllowedToActOnBehalfOfOtherIdentity */
+  rbcd?: boolean;
+}
+
+async function tool(dc: SambaDc, args: string[]): Promise<void> {
+  const r = await samba(dc, args);
+  // samba-tool exits 255 when a flag is already in the wanted state: that is success here
+  if (r.code !== 0 && /already (set|unset)/.test(r.stderr)) return;
+  assert.equal(r.code, 0, `samba-tool ${args.join(' ')}: ${r.stderr}`);
+}
+
+/** Brings the front end to exactly this configuration (idempotent: every setting is reset first). */
+async function configure(dc: SambaDc, s: Setup): Promise<void> {
+  for (const spn of [CIFS, LDAP]) await samba(dc, ['delegation', 'del-service', FRONT, spn]);
+  await samba(dc, ['delegation', 'del-principal', 'DC1$', FRONT]);
+  await tool(dc, ['delegation', 'for-any-protocol', FRONT, s.protocolTransition ? 'on' : 'off']);
+  await tool(dc, ['delegation', 'for-any-service', FRONT, s.unconstrained ? 'on' : 'off']);
+  for (const spn of s.allowedTo ?? []) await tool(dc, ['delegation', 'add-service', FRONT, spn]);
+  if (s.rbcd) await tool(dc, ['delegation', 'add-principal', 'DC1$', FRONT]);
+}
+
+const clientEnv = (env: LabEnv, cc: string) => ({
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: join(env.dir, 'client'),
+  LANG: 'C',
+  KRB5_CONFIG: env.krb5.conf,
+  KRB5CCNAME: `FILE:${cc}`,
+});
+
+/** The ground truth: MIT kinit -f -k with the front end's keytab, then kvno -U USER -P SPN. */
+async function kvnoProof(env: LabEnv, keytab: string, user: string, spn: string): Promise<{ ok: boolean; stderr: string }> {
+  const cc = join(env.dir, 'client', 'front-ccache');
+  const e = clientEnv(env, cc);
+  const k = await run([...env.net.clientExec, 'kinit', '-f', '-k', '-t', keytab, `${FRONT}@${env.realm}`], { env: e, timeoutMs: 30_000 });
+  assert.equal(k.code, 0, `kinit -k ${FRONT}: ${k.stderr}`);
+  const r = await run([...env.net.clientExec, 'kvno', '-U', user, '-P', spn], { env: e, timeoutMs: 30_000 });
+  return { ok: r.code === 0, stderr: r.stderr.trim() };
+}
+
+/** The built CLI in the client namespace, bound as the lab user (password on stdin). */
+async function delegation(env: LabEnv, args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
+  const r = await run(
+    [...env.net.clientExec, process.execPath, CLI_PATH, 'delegation', ...args, '--user', env.user, '--password-stdin', '--timeout', '8000'],
+    { env: clientEnv(env, join(env.dir, 'client', 'no-ccache')), input: `${env.password}\n`, timeoutMs: 60_000 },
+  );
+  let json: unknown;
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {
+    json = undefined;
+  }
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, json };
+}
+
+const proxyHop = (j: any) => j.hops.find((h: any) => h.step === 's4u2proxy');
+const selfHop = (j: any) => j.hops.find((h: any) => h.step === 's4u2self');
+
+if (requireLab('samba')) {
+  describe('kerbscope delegation × Samba AD DC, beside kvno -U -P', { concurrency: false }, () => {
+    let base: LabBase | undefined;
+    let keytab = '';
+    const env = () => (base as LabBase).env;
+    const dc = () => (base as LabBase).env.ops.samba as SambaDc;
+    before(async () => {
+      ensureCliBuilt();
+      base = await startBase('samba', { id: 'dlgt' });
+      mkdirSync(join(env().dir, 'client'), { recursive: true });
+      await createUser(dc(), FRONT, PASSWORD);
+      await addSpn(dc(), FRONT_SPN, FRONT).catch(() => {});
+      keytab = join(env().dir, 'front.keytab');
+      await exportKeytab(dc(), FRONT, keytab);
+      await createUser(dc(), 'sens1', PASSWORD);
+      await tool(dc(), ['user', 'sensitive', 'sens1', 'on']);
+      await createUser(dc(), 'pu1', PASSWORD);
+      await samba(dc(), ['group', 'addmembers', 'Protected Users', 'pu1']);
+    });
+    after(async () => {
+      await base?.down({ removeFiles: true });
+    });
+
+    /** One case: configure, ask kvno, ask kerbscope; the S4U2Proxy verdicts must agree. */
+    async function both(setup: Setup, user: string, to: string) {
+      await configure(dc(), setup);
+      const truth = await kvnoProof(env(), keytab, user, to);
+      const ours = await delegation(env(), [FRONT, '--to', to, '--impersonate', user, '--keytab', keytab, '--json']);
+      assert.ok(ours.json?.hops, `JSON from delegation (exit ${ours.code}): ${ours.stderr}${ours.stdout}`);
+      assert.equal(
+        proxyHop(ours.json)?.ok,
+        truth.ok,
+        `kvno -U ${user} -P ${to}: ${truth.ok ? 'ok' : truth.stderr}; ours: ${JSON.stringify(ours.json.hops)}`,
+      );
+      return { truth, ours };
+    }
+
+    it('constrained delegation with protocol transition to cifs/: works, as kvno says', async () => {
+      const { truth, ours } = await both({ allowedTo: [CIFS], protocolTransition: true }, 'john', CIFS);
+      assert.ok(truth.ok);
+      assert.equal(ours.code, 0, ours.stdout);
+      assert.equal(ours.json.schemaVersion, 1);
+      assert.equal(ours.json.frontEnd, FRONT);
+      assert.equal(ours.json.kind, 'constrained-any-protocol');
+      assert.deepEqual(ours.json.allowedTo, [CIFS]);
+      assert.equal(selfHop(ours.json).forwardable, true);
+      assert.equal(ours.json.target.owners[0].account, 'DC1$');
+      assert.equal(ours.json.target.via, 'host/dc1.contoso.com');
+      assert.deepEqual(
+        ours.json.findings.filter((f: any) => f.severity === 'error'),
+        [],
+      );
+      for (const h of ours.json.hops)
+        assert.deepEqual(
+          Object.keys(h)
+            .filter((k) => ['from', 'to', 'ok'].includes(k))
+            .sort(),
+          ['from', 'ok', 'to'],
+        );
+    });
+
+    it('constrained delegation to the wrong SPN: delegation-spn-not-allowed', async () => {
+      const { truth, ours } = await both({ allowedTo: [CIFS], protocolTransition: true }, 'john', LDAP);
+      assert.ok(!truth.ok);
+      assert.equal(ours.code, 1);
+      assert.equal(ours.json.findings[0].id, 'delegation-spn-not-allowed');
+      assert.match(proxyHop(ours.json).error, /KDC_ERR_BADOPTION \(13\)/);
+    });
+
+    it('protocol transition missing: the evidence ticket is not forwardable, delegation-protocol-transition', async () => {
+      const { truth, ours } = await both({ allowedTo: [CIFS], protocolTransition: false }, 'john', CIFS);
+      assert.ok(!truth.ok);
+      assert.equal(selfHop(ours.json).ok, true);
+      assert.equal(selfHop(ours.json).forwardable, false);
+      assert.equal(ours.json.kind, 'constrained');
+      assert.equal(ours.json.findings[0].id, 'delegation-protocol-transition');
+      assert.equal(ours.json.findings[0].severity, 'error');
+    });
+
+    it('the user is sensitive (UF_NOT_DELEGATED): delegation-user-sensitive', async () => {
+      const { truth, ours } = await both({ allowedTo: [CIFS], protocolTransition: true }, 'sens1', CIFS);
+      assert.ok(!truth.ok);
+      assert.equal(ours.json.user.notDelegated, true);
+      assert.equal(ours.json.findings[0].id, 'delegation-user-sensitive');
+      assert.equal(ours.json.findings[0].severity, 'error');
+    });
+
+    it('Protected Users: Samba 4.17 delegates anyway (as kvno shows); kerbscope warns that Windows would not', async () => {
+      const { truth, ours } = await both({ allowedTo: [CIFS], protocolTransition: true }, 'pu1', CIFS);
+      assert.ok(truth.ok, 'Samba 4.17 does not enforce Protected Users for S4U2Proxy');
+      assert.equal(ours.json.user.protectedUsers, true);
+      assert.equal(ours.json.findings[0].id, 'delegation-user-sensitive');
+      assert.equal(ours.json.findings[0].severity, 'warning');
+      assert.equal(ours.code, 0);
+    });
+
+    it('resource-based delegation set on the back end: Samba 4.17 refuses it, kerbscope reads the descriptor and says so', async () => {
+      const { truth, ours } = await both({ rbcd: true }, 'john', CIFS);
+      assert.ok(!truth.ok, 'Samba 4.17 (Heimdal KDC) has no RBCD');
+      assert.equal(ours.json.kind, 'resource-based');
+      assert.equal(ours.json.target.rbcd.frontEndAllowed, true);
+      assert.deepEqual(
+        ours.json.target.rbcd.allowed.map((a: any) => a.account),
+        [FRONT],
+      );
+      assert.equal(ours.json.findings[0].id, 'delegation-kdc-refused');
+      assert.match(ours.json.findings[0].explanation, /resource-based/);
+    });
+
+    it('no delegation at all (RBCD missing): delegation-not-configured', async () => {
+      const { truth, ours } = await both({}, 'john', CIFS);
+      assert.ok(!truth.ok);
+      assert.equal(ours.json.kind, 'none');
+      assert.equal(ours.json.findings[0].id, 'delegation-not-configured');
+    });
+
+    it('unconstrained delegation: kind unconstrained and the risk named; the S4U verdict agrees with kvno', async () => {
+      const { ours } = await both({ unconstrained: true }, 'john', CIFS);
+      assert.equal(ours.json.kind, 'unconstrained');
+      assert.ok(ours.json.findings.some((f: any) => f.id === 'delegation-unconstrained'));
+    });
+
+    it('without a keytab the chain is judged from the directory (not proven) and the text names the cause', async () => {
+      await configure(dc(), { allowedTo: [CIFS] });
+      const j = await delegation(env(), [FRONT, '--to', LDAP, '--json']);
+      assert.equal(j.json.hops.length, 1);
+      assert.equal(j.json.hops[0].proof, 'directory');
+      assert.equal(j.json.hops[0].ok, false);
+      assert.equal(j.json.findings[0].id, 'delegation-spn-not-allowed');
+      const t = await delegation(env(), [FRONT, '--to', LDAP]);
+      assert.equal(t.code, 1);
+      assert.match(t.stdout, /msDS-AllowedToDelegateTo: cifs\/dc1\.contoso\.com/);
+      assert.match(t.stdout, /delegation-spn-not-allowed/);
+      assert.match(
+        t.stdout,
+        /Set-ADObject -Identity 'CN=svc-front,CN=Users,DC=contoso,DC=com' -Add @\{'msDS-AllowedToDelegateTo'='ldap\/dc1\.contoso\.com'\}/,
+      );
+    });
+
+    it('what it reads matches ldapsearch on the same DC, and an unknown front end is exit 1 with one clear line', async () => {
+      await configure(dc(), { allowedTo: [CIFS, LDAP], protocolTransition: true });
+      const j = await delegation(env(), [FRONT_SPN, '--json']);
+      assert.equal(j.json.frontEnd, FRONT, 'found by its SPN');
+      const kinit = await run([...env().net.clientExec, 'kinit', env().user], {
+        env: clientEnv(env(), join(env().dir, 'client', 'ls-ccache')),
+        input: `${env().password}\n`,
+        timeoutMs: 30_000,
+      });
+      assert.equal(kinit.code, 0, kinit.stderr);
+      const ls = await run(
+        [
+          ...env().net.clientExec,
+          'ldapsearch',
+          '-N',
+          '-Q',
+          '-LLL',
+          '-Y',
+          'GSSAPI',
+          '-o',
+          'ldif-wrap=no',
+          '-H',
+          'ldap://dc1.contoso.com',
+          '-b',
+          'DC=contoso,DC=com',
+          `(sAMAccountName=${FRONT})`,
+          'msDS-AllowedToDelegateTo',
+          'userAccountControl',
+        ],
+        { env: clientEnv(env(), join(env().dir, 'client', 'ls-ccache')), timeoutMs: 30_000 },
+      );
+      assert.equal(ls.code, 0, ls.stderr);
+      const theirs = [...ls.stdout.matchAll(/^msDS-AllowedToDelegateTo: (.*)$/gm)].map((m) => m[1]).sort();
+      assert.deepEqual(j.json.allowedTo, theirs);
+      const uac = Number(/^userAccountControl: (\d+)$/m.exec(ls.stdout)?.[1]);
+      assert.equal(j.json.account.uacFlags.includes('UF_TRUSTED_TO_AUTHENTICATE_FOR_DELEGATION'), (uac & 0x1000000) !== 0);
+      const none = await delegation(env(), ['no-such-account']);
+      assert.equal(none.code, 1);
+      assert.match(none.stderr, /no account .* no-such-account/);
+    });
+  });
+}
