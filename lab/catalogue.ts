@@ -149,6 +149,8 @@ export const SCENARIOS: Scenario[] = [
     backends: {
       samba: {
         inject: async (env) => sambaOps(env).moveSpn(SPN_OK, 'svcaccount', 'svcaccount2'),
+        // the admin knows the site's application pool account; with it check asks the directory who holds the SPN
+        checkArgs: () => ['--site-account', 'svcaccount'],
         probe: () => [ok(kinit()), http(URL_OK, 401)],
         wire: ['http.response.code == 401 && (kerberos.error_code == 31 || kerberos.error_code == 44)', NO_AP_REQ],
         seen: 'AP-REQ sent; 401 with KRB-ERROR 31 KRB_AP_ERR_BAD_INTEGRITY (same kvno on both accounts; 44 BADKEYVER if they differ)',

@@ -94,6 +94,8 @@ export interface ScenarioImpl {
   spn?: string;
   /** the account the scenario's client uses (default: the base's user) */
   user?: string;
+  /** what the admin also tells `kerbscope check` in this situation (e.g. the site's account: --site-account) */
+  checkArgs?: (env: LabEnv) => string[];
   /** break the running base; returns an undo (omitted: nothing to undo) */
   inject?: (env: LabEnv) => Promise<Undo | undefined>;
   /** the client run that shows the failure (the last step's expect is "what the real client reports") */

@@ -71,6 +71,11 @@ export interface CheckOptions {
   cbt?: boolean;
   /** the SMB isolation step beside the HTTP site: the share to TREE_CONNECT on the site's server (IPC$ by default) */
   alsoSmb?: string;
+  /**
+   * the account the site runs as (IIS application pool identity, the service account whose keytab Apache holds):
+   * when the server cannot read the ticket, check asks the directory whether the SPN is on that account
+   */
+  siteAccount?: string;
   /** environment (KRB5_CONFIG, KRB5CCNAME, KRB5_CLIENT_KTNAME); default process.env */
   env?: Record<string, string | undefined>;
 }

@@ -587,10 +587,16 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     }
   }
 
-  // the KDC does not know the SPN: ask the directory who holds it, as `setspn -Q` (AD only: nobody, or two accounts?)
-  const unknownSpn = st.facts.some((f) => f.kind === 'krb-error' && f.code === 7);
-  if (unknownSpn && isAd && dcAddress && tgt && left() > 200) {
-    const where = st.where();
+  // the account the site runs as: given, or the account name a --keytab entry carries (samba-tool/ktpass -princ NAME)
+  const siteAccount =
+    o.siteAccount ??
+    o.keytab
+      ?.flatMap((k) => readKeytab(k).kt?.entries ?? [])
+      .map((e) => e.principal.components)
+      .find((c) => c.length === 1)?.[0];
+  /** Who holds the SPN, as `setspn -Q` (AD only), over an LDAP session with the same credentials. */
+  const askDirectory = async (where: Where, facts: Fact[], asked: 'kdc-unknown-spn' | 'server-rejected') => {
+    const common = { kind: 'directory-spn' as const, where, spn, asked, ...(siteAccount ? { siteAccount } : {}) };
     try {
       const session = await openDirectorySession({
         ...(o.user ? { user: o.user } : {}),
@@ -606,10 +612,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
       });
       try {
         const owners = await findSpn({ baseDn: session.baseDn, realm: session.realm, search: (q) => session.client.search(q) }, spn);
-        st.facts.push({
-          kind: 'directory-spn',
-          where,
-          spn,
+        facts.push({
+          ...common,
           dc: `${session.dc.host} (${session.dc.address})`,
           owners: owners.map((x) => ({ account: x.account, dn: x.dn, objectClass: x.objectClass })),
         });
@@ -617,9 +621,13 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
         await session.close();
       }
     } catch (e) {
-      st.facts.push({ kind: 'directory-spn', where, spn, dc: dcAddress, owners: [], error: (e as Error).message });
+      facts.push({ ...common, dc: dcAddress ?? '', owners: [], error: (e as Error).message });
     }
-  }
+  };
+
+  // the KDC does not know the SPN: ask the directory who holds it, as `setspn -Q` (AD only: nobody, or two accounts?)
+  const unknownSpn = st.facts.some((f) => f.kind === 'krb-error' && f.code === 7);
+  if (unknownSpn && isAd && dcAddress && tgt && left() > 200) await askDirectory(st.where(), st.facts, 'kdc-unknown-spn');
 
   // ---- 9. acceptor side (before any HTTP is sent with the ticket) --------------------------------------------------
   const acc = S('acceptor');
@@ -779,6 +787,14 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     }
     client.close();
   }
+
+  // the web server (or our acceptor check) could not read the ticket: with the site's account known, ask the directory
+  // whether the SPN is on that account at all ("on account X, but the site runs as Y")
+  const serverRejected =
+    http.facts.some((f) => f.kind === 'krb-error' && f.from === 'service' && [31, 41, 44].includes(f.code)) ||
+    acc.facts.some((f) => f.kind === 'ticket-decrypt' && f.status !== 'decrypted');
+  if (serverRejected && siteAccount && isAd && dcAddress && tgt && left() > 200)
+    await askDirectory(http.where(), http.facts, 'server-rejected');
 
   // ---- 10. SMB isolation (the guidance: "does SMB work with Kerberos against the same server?") ---------------------
   const smbStep = S('smb');

@@ -101,6 +101,10 @@ export type LiveFact =
       spn: string;
       dc: string;
       owners: { account: string; dn: string; objectClass: string }[];
+      /** the account the site runs as (--site-account, or the account a --keytab entry names), when known */
+      siteAccount?: string;
+      /** why check asked: the KDC did not know the SPN, or the web server could not read the ticket */
+      asked?: 'kdc-unknown-spn' | 'server-rejected';
       /** the search could not be made (no bind, no DC): why */
       error?: string;
     }

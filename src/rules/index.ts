@@ -51,6 +51,7 @@ import { spnDuplicate } from './spn-duplicate.js';
 import { spnMissing } from './spn-missing.js';
 import { spnPort } from './spn-port.js';
 import { spnPortUrl } from './spn-port-url.js';
+import { spnWrongAccount } from './spn-wrong-account.js';
 import { tgtExpired } from './tgt-expired.js';
 import { ticketNotForServer } from './ticket-not-for-server.js';
 import { tokenTooLarge } from './token-too-large.js';
@@ -92,6 +93,7 @@ export const RULES: Rule[] = [
   spnPortUrl,
   spnPort,
   spnDuplicate,
+  spnWrongAccount,
   spnMissing,
   enctypeUnsupported,
   ntlmFallback,

@@ -20,6 +20,8 @@ export const spnMissing: Rule = {
       .map((f) => {
         const spn = spnOf(f.sname);
         const { bare } = requestedHost(f);
+        // the account the site runs as, when check was told (--site-account) or read it from the keytab
+        const site = factsOf(facts, 'directory-spn').find((d) => d.siteAccount && d.spn.toLowerCase() === spn.toLowerCase())?.siteAccount;
         return {
           id: 'spn-missing',
           severity: 'error',
@@ -38,7 +40,7 @@ export const spnMissing: Rule = {
           fix: [
             win`setspn -Q ${spn}`,
             '(who holds it? nothing → register it; two accounts → remove the wrong one with setspn -D)',
-            win`setspn -S ${spn} ${accountArg(facts)}`,
+            site ? win`setspn -S ${spn} ${site}` : win`setspn -S ${spn} ${accountArg(facts)}`,
             "(register it on the account the web site's application pool runs as)",
             'setspn -X   (list duplicate SPNs in the domain)',
             win`klist purge`,

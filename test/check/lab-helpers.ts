@@ -53,7 +53,7 @@ export async function runCheckFor(
     if (r.code !== 0) throw new Error(`kinit before ${scenario.id} failed: ${r.stderr}`);
     usedCcache = true;
   }
-  const args = ['check', url, '--json', '--timeout', String(timeoutMs), ...extra];
+  const args = ['check', url, '--json', '--timeout', String(timeoutMs), ...(impl.checkArgs?.(env) ?? []), ...extra];
   if (!usedCcache) args.push('--user', user, '--password-stdin');
   const argv = [...env.net.clientExec, ...(faketime ? ['faketime', '-f', faketime] : []), process.execPath, CLI_PATH, ...args];
   const r = await run(argv, {

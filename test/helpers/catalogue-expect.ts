@@ -50,10 +50,16 @@ export const INDISTINGUISHABLE: Record<string, Indistinguishable[]> = {
   ],
   'spn-wrong-account': [
     {
-      sources: ['check', 'trace'],
+      sources: ['trace'],
       backends: ['samba', 'embedded'],
       names: 'keytab-wrong-key',
-      why: "the web server answers KRB_AP_ERR_BAD_INTEGRITY (31), the same as a keytab with a wrong key; which account holds the SPN is directory data, and without the server's own keytab the key cannot be examined.",
+      why: "the web server answers KRB_AP_ERR_BAD_INTEGRITY (31), the same as a keytab with a wrong key; which account holds the SPN is directory data, which a capture does not hold (check asks the directory when told the site's account: --site-account).",
+    },
+    {
+      sources: ['check'],
+      backends: ['embedded'],
+      names: 'keytab-wrong-key',
+      why: "the embedded lab has no LDAP directory for check to ask who holds the SPN, so the server's KRB_AP_ERR_BAD_INTEGRITY (31) reads as a keytab with a wrong key.",
     },
   ],
   'dns-a-wrong': [

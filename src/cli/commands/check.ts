@@ -89,6 +89,12 @@ export const checkCommand: Command = {
       description: "the guidance's isolation step: also an SMB session with Kerberos (cifs/host) to the site's server",
     },
     'smb-share': { type: 'string', value: 'SHARE', description: '--also-smb: the share to connect (default IPC$)' },
+    'site-account': {
+      type: 'string',
+      value: 'NAME',
+      description:
+        'the account the site runs as (app pool identity, keytab owner): if the server rejects the ticket, check asks the directory whether the SPN is on it',
+    },
     json: { type: 'boolean', description: 'machine-readable output (schema in README)' },
     verbose: { type: 'boolean', description: 'list every fact each step observed (secrets masked)' },
     'show-secrets': { type: 'boolean', description: 'accepted for symmetry; check prints no secret in any case' },
@@ -142,6 +148,7 @@ export const checkCommand: Command = {
       keytab: values.keytab as string[] | undefined,
       saveCcache: values['save-ccache'] as string | undefined,
       cbt: Boolean(values.cbt),
+      ...(values['site-account'] !== undefined ? { siteAccount: siteAccountOf(String(values['site-account'])) } : {}),
       ...(values['also-smb'] ? { alsoSmb: (values['smb-share'] as string | undefined) ?? 'IPC$' } : {}),
     };
     // a client keytab from the environment is used only when nothing else says who we are
@@ -153,3 +160,10 @@ export const checkCommand: Command = {
     return result.findings.some((f) => f.severity === 'error') ? EXIT.PROBLEMS : EXIT.OK;
   },
 };
+
+/** DOMAIN\\name or name@domain → the sAMAccountName the directory compares. */
+function siteAccountOf(v: string): string {
+  const name = v.replace(/^.*\\/, '').replace(/@[^@]*$/, '');
+  if (!name || /[\0-\x1f\x7f*()]/.test(name) || name.length > 256) throw new UsageError(`--site-account ${v}: not an account name`);
+  return name;
+}
