@@ -8,6 +8,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { getEnctype } from '../crypto/index.js';
 import { findSpn } from '../directory/spn.js';
+import { directoryTokenFact, directoryTokenSize } from '../directory/token-size.js';
 import type { Fact, Where } from '../facts/fact.js';
 import { encodeCcache } from '../formats/ccache.js';
 import { clientDefaults, domainRealm, type KdcAddress, parseKdcSpec, realmKdcs } from '../formats/krb5conf.js';
@@ -795,6 +796,39 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     acc.facts.some((f) => f.kind === 'ticket-decrypt' && f.status !== 'decrypted');
   if (serverRejected && siteAccount && isAd && dcAddress && tgt && left() > 200)
     await askDirectory(http.where(), http.facts, 'server-rejected');
+
+  // the server refused the Negotiate header as too long (or it is over Apache's default 8190): ask the directory how
+  // many groups the user is in, so token-too-large names the count and the MaxTokenSize estimate
+  const bigHeader =
+    http.facts.some(
+      (f) => f.kind === 'http-response' && [400, 413, 431].includes(f.status) && /^negotiate$/i.test(f.requestScheme ?? ''),
+    ) || http.facts.some((f) => f.kind === 'http-response' && (f.requestHeaderBytes ?? 0) > 8190);
+  if (bigHeader && isAd && dcAddress && tgt && left() > 200) {
+    const who = tgt.client.nameString.join('/');
+    const where = http.where();
+    try {
+      const session = await openDirectorySession({
+        ...(o.user ? { user: o.user } : {}),
+        ...(o.password !== undefined ? { password: o.password } : {}),
+        ...(o.ccache ? { ccache: o.ccache } : {}),
+        ...(o.clientKeytab ? { clientKeytab: o.clientKeytab } : {}),
+        ...(realm ? { realm } : {}),
+        dc: dcAddress,
+        ...(o.dnsServer ? { dnsServer: o.dnsServer } : {}),
+        ...(o.kdc ? { kdc: o.kdc } : {}),
+        timeoutMs: Math.max(200, Math.min(5000, left())),
+        env,
+      });
+      try {
+        const t = await directoryTokenSize({ baseDn: session.baseDn, realm: session.realm, search: (q) => session.client.search(q) }, who);
+        http.facts.push(directoryTokenFact(where, `${session.dc.host} (${session.dc.address})`, t));
+      } finally {
+        await session.close();
+      }
+    } catch (e) {
+      http.facts.push({ kind: 'directory-token', where, user: who, dc: dcAddress, error: (e as Error).message });
+    }
+  }
 
   // ---- 10. SMB isolation (the guidance: "does SMB work with Kerberos against the same server?") ---------------------
   const smbStep = S('smb');

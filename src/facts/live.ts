@@ -159,5 +159,23 @@ export type LiveFact =
       skipped?: string;
       detail: string;
     }
+  /**
+   * The user's token size from the directory (tokenGroups classified by groupType, sIDHistory; KB 327825's
+   * 1200 + 40·d + 8·s), before or beside a real ticket. `tokenBytes`: the real SPNEGO token when one was built.
+   */
+  | {
+      kind: 'directory-token';
+      where: Where;
+      user: string;
+      dc: string;
+      groups?: { global: number; universal: number; universalOtherDomain: number; domainLocal: number; unresolved: number; total: number };
+      sidHistory?: number;
+      groupsInDomain?: number;
+      otherSids?: number;
+      estimate?: number;
+      headerBytes?: number;
+      tokenBytes?: number;
+      error?: string;
+    }
   /** A peer that answered with something that is not the protocol (garbage from a KDC, DNS or web server). */
   | { kind: 'bad-reply'; where: Where; peer: string; protocol: 'kerberos' | 'dns' | 'http' | 'cldap'; detail: string };

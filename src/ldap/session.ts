@@ -74,6 +74,8 @@ export interface DirectorySession {
   credentials: 'password' | 'ccache' | 'keytab';
   /** the realm's KDCs as the session found them, for further exchanges with the same KDC (S4U for `delegation`) */
   kdc: { targets: KdcTarget[]; udpPreferenceLimit: number; etypes: number[] };
+  /** the TGT of a Kerberos bind (undefined for an LDAPS simple bind): further tickets for the same user */
+  tgt?: Creds;
   close(): Promise<void>;
 }
 
@@ -303,6 +305,7 @@ export async function openDirectorySession(o: SessionOptions): Promise<Directory
     user: `${userName}@${realm}`,
     credentials: ccTgt ? 'ccache' : kt ? 'keytab' : 'password',
     kdc,
+    tgt,
     close: () => client.close(),
   };
 }

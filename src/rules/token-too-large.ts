@@ -1,5 +1,6 @@
 import { factsOf } from '../facts/fact.js';
 import type { Finding, Rule } from './finding.js';
+import { directoryTokenLine, rejectedHeaders } from './header-rejected.js';
 
 /**
  * MS KB 327825 / "Problems with Kerberos authentication when a user belongs to many groups": the PAC grows with
@@ -36,6 +37,33 @@ export const tokenTooLarge: Rule = {
         ],
       });
     }
+    // the directory's estimate (kerbscope tokensize, or check when the header is large): when no server said 400
+    // (header-rejected then names it, with these counts) and no decrypted PAC gives the real counts
+    if (!rejectedHeaders(facts).length && !factsOf(facts, 'pac-size').length)
+      for (const t of factsOf(facts, 'directory-token')) {
+        if (t.error || t.estimate === undefined || t.headerBytes === undefined) continue;
+        const header = t.tokenBytes !== undefined ? 25 + 4 * Math.ceil(t.tokenBytes / 3) : t.headerBytes;
+        const problems: string[] = [];
+        if (t.estimate > 48000) problems.push(`estimated token ${t.estimate} bytes > MaxTokenSize default 48000`);
+        else if (t.estimate > 12000)
+          problems.push(`estimated token ${t.estimate} bytes > legacy MaxTokenSize 12000 (Windows 7 / 2008 R2 and older)`);
+        if (header > 16384) problems.push(`Authorization header ≈ ${header} bytes > HTTP.sys MaxFieldLength 16384`);
+        else if (header > 8190) problems.push(`Authorization header ≈ ${header} bytes > Apache LimitRequestFieldSize 8190`);
+        if (!problems.length) continue;
+        out.push({
+          id: 'token-too-large',
+          severity: t.estimate > 48000 || header > 16384 ? 'error' : 'warning',
+          step: 'token-size',
+          title: `${t.user}'s Kerberos token is too large (${t.groups?.total ?? '?'} groups)`,
+          explanation: `${directoryTokenLine(t)}${t.tokenBytes !== undefined ? `; the real token is ${t.tokenBytes} bytes` : ''}. ${problems.join('; ')}.`,
+          evidence: [`${t.where.label}: ${directoryTokenLine(t)}`],
+          fix: [
+            'Reduce group membership (nested groups, SID history), or raise the limits:',
+            'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\Kerberos\\Parameters MaxTokenSize = 48000 (clients and servers)',
+            'HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters MaxFieldLength / MaxRequestBytes (IIS/HTTP.sys), LimitRequestFieldSize (Apache), large_client_header_buffers (nginx)',
+          ],
+        });
+      }
     for (const f of factsOf(facts, 'ap-req')) {
       if (f.carrier !== 'http') continue;
       const header = 25 + 4 * Math.ceil(f.tokenBytes / 3);

@@ -7,6 +7,7 @@ import { keytabCommand } from './keytab.js';
 import { labCommand } from './lab.js';
 import { serveCommand } from './serve.js';
 import { spnCommand } from './spn.js';
+import { tokensizeCommand } from './tokensize.js';
 import { traceCommand } from './trace.js';
 
 /** Every CLI command, in the order `kerbscope --help` lists them. */
@@ -19,5 +20,6 @@ export const commands: Command[] = [
   labCommand,
   spnCommand,
   delegationCommand,
+  tokensizeCommand,
   serveCommand,
 ];

@@ -2,16 +2,26 @@
 // front-end keytab, `kinit -f -k` then `kvno -U USER -P SPN` (S4U2Self + S4U2Proxy). The directory is set up with
 // samba-tool delegation / user sensitive / group addmembers, as an admin would on Samba. For each case kerbscope's
 // S4U2Proxy hop must agree with kvno, and findings[0] must name the cause the case was built with.
-// Run under the shared lab lock: flock /tmp/kerbscope-lab.lock node --import tsx --test test/directory/lab-delegation.test.ts
+//
+// Also `kerbscope tokensize` against a user in 300 groups (the catalogue's bigTokenUser), with the ground truth from
+// a real ticket MIT's kvno gets for that user: its PAC's GroupIds count (decrypted with the lab's decrypt keytab),
+// and check naming the group count in token-too-large for the catalogue's token-too-large scenario.
+// Run under the shared lab lock: flock /tmp/kerbscope-lab.lock node --import tsx --test test/directory/lab-directory.test.ts
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { addSpn, createUser, exportKeytab, samba } from '../../lab/backends/samba.js';
 import type { SambaDc } from '../../lab/backends/samba-api.js';
-import { type LabBase, startBase } from '../../lab/index.js';
+import { applyScenario, implFor, type LabBase, startBase } from '../../lab/index.js';
 import { run } from '../../lab/proc.js';
 import type { LabEnv } from '../../lab/types.js';
+import { decodeCcache } from '../../src/formats/ccache.js';
+import { decodeKeytab } from '../../src/formats/keytab.js';
+import { KeySet } from '../../src/inspect/keys.js';
+import { decryptTicket, inspectPac } from '../../src/inspect/ticket.js';
+import { decodeTicket } from '../../src/protocol/krb5/index.js';
+import { runCheckFor } from '../check/lab-helpers.js';
 import { CLI_PATH, ensureCliBuilt } from '../helpers/cli.js';
 import { requireLab } from '../lab/harness.js';
 
@@ -65,10 +75,10 @@ async function kvnoProof(env: LabEnv, keytab: string, user: string, spn: string)
 }
 
 /** The built CLI in the client namespace, bound as the lab user (password on stdin). */
-async function delegation(env: LabEnv, args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
+async function delegation(env: LabEnv, args: string[], as = { user: env.user, password: env.password }, command = 'delegation') {
   const r = await run(
-    [...env.net.clientExec, process.execPath, CLI_PATH, 'delegation', ...args, '--user', env.user, '--password-stdin', '--timeout', '8000'],
-    { env: clientEnv(env, join(env.dir, 'client', 'no-ccache')), input: `${env.password}\n`, timeoutMs: 60_000 },
+    [...env.net.clientExec, process.execPath, CLI_PATH, command, ...args, '--user', as.user, '--password-stdin', '--timeout', '8000'],
+    { env: clientEnv(env, join(env.dir, 'client', 'no-ccache')), input: `${as.password}\n`, timeoutMs: 60_000 },
   );
   let json: unknown;
   try {
@@ -76,7 +86,7 @@ async function delegation(env: LabEnv, args: string[]): Promise<{ code: number; 
   } catch {
     json = undefined;
   }
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr, json };
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, json: json as any };
 }
 
 const proxyHop = (j: any) => j.hops.find((h: any) => h.step === 's4u2proxy');
@@ -260,6 +270,53 @@ if (requireLab('samba')) {
       const none = await delegation(env(), ['no-such-account']);
       assert.equal(none.code, 1);
       assert.match(none.stderr, /no account .* no-such-account/);
+    });
+
+    it('tokensize for a user in 300 groups: the directory count matches the PAC of a real ticket, and the real token is measured', async () => {
+      const { scenario } = implFor('token-too-large', 'samba');
+      const applied = await applyScenario(base as LabBase, scenario.id);
+      try {
+        const user = { user: 'biguser', password: env().password };
+        const ours = await delegation(env(), ['--spn', 'HTTP/iisserver.contoso.com', '--json'], user, 'tokensize');
+        assert.ok(ours.json?.groups, `tokensize JSON (exit ${ours.code}): ${ours.stderr}${ours.stdout}`);
+        // ground truth: MIT kinit + kvno as biguser, the service ticket's PAC decrypted with the lab's keys
+        const cc = join(env().dir, 'client', 'big-ccache');
+        const e = clientEnv(env(), cc);
+        const k = await run([...env().net.clientExec, 'kinit', 'biguser'], { env: e, input: `${env().password}\n`, timeoutMs: 30_000 });
+        assert.equal(k.code, 0, k.stderr);
+        const v = await run([...env().net.clientExec, 'kvno', 'HTTP/iisserver.contoso.com'], { env: e, timeoutMs: 30_000 });
+        assert.equal(v.code, 0, v.stderr);
+        const creds = decodeCcache(new Uint8Array(readFileSync(cc))).credentials.find(
+          (c) => c.kind === 'ticket' && c.server.components[0] === 'HTTP',
+        );
+        assert.ok(creds, 'kvno stored the HTTP ticket');
+        const keys = new KeySet();
+        keys.addKeytab(decodeKeytab(new Uint8Array(readFileSync(env().decryptKeytab))).entries, 'decrypt');
+        const ticket = decodeTicket(creds.ticket);
+        const d = decryptTicket(ticket, keys);
+        assert.equal(d.status, 'decrypted', d.detail);
+        const pac = inspectPac(d.encPart as NonNullable<typeof d.encPart>, d.key, keys);
+        const li = pac?.pac?.logonInfo;
+        assert.ok(li, 'the ticket carries a PAC with KERB_VALIDATION_INFO');
+        assert.ok(li.groupIds.length >= 300, `PAC GroupCount ${li.groupIds.length}`);
+        assert.equal(ours.json.estimate.s, li.groupIds.length, 'directory s = the PAC GroupCount');
+        assert.equal(ours.json.estimate.d, li.extraSids.length + li.resourceGroupIds.length, 'directory d = ExtraSids + ResourceGroupIds');
+        // the real token: our own ticket for the same SPN is as large as kvno's, give or take names and times
+        assert.ok(
+          Math.abs(ours.json.real.ticketBytes - creds.ticket.length) < 64,
+          `ours ${ours.json.real.ticketBytes} vs kvno ${creds.ticket.length}`,
+        );
+        assert.ok(ours.json.real.tokenBytes > ours.json.real.ticketBytes);
+        assert.equal(ours.code, 0, 'within the default limits');
+
+        // check against the catalogue's websmall site (LimitRequestFieldSize 4096): token-too-large names the count
+        const impl = implFor('token-too-large', 'samba').impl;
+        const c = await runCheckFor(env(), scenario, impl);
+        assert.equal(c.json?.findings?.[0]?.id, 'token-too-large', c.stdout);
+        assert.match(c.json.findings[0].explanation, new RegExp(`biguser in ${ours.json.groups.total} groups`));
+      } finally {
+        await applied.revert();
+      }
     });
   });
 }
