@@ -7,7 +7,7 @@
 
 import { chmodSync, writeFileSync } from 'node:fs';
 import { getEnctype } from '../crypto/index.js';
-import { findSpn } from '../directory/spn.js';
+import { spnOwner } from '../directory/spn.js';
 import { directoryTokenFact, directoryTokenSize } from '../directory/token-size.js';
 import type { Fact, Where } from '../facts/fact.js';
 import { encodeCcache } from '../formats/ccache.js';
@@ -596,7 +596,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
       .map((e) => e.principal.components)
       .find((c) => c.length === 1)?.[0];
   /** Who holds the SPN, as `setspn -Q` (AD only), over an LDAP session with the same credentials. */
-  const askDirectory = async (where: Where, facts: Fact[], asked: 'kdc-unknown-spn' | 'server-rejected') => {
+  const askDirectory = async (where: Where, facts: Fact[], asked: 'kdc-unknown-spn' | 'server-rejected' | 'kdc-enctype') => {
     const common = { kind: 'directory-spn' as const, where, spn, asked, ...(siteAccount ? { siteAccount } : {}) };
     try {
       const session = await openDirectorySession({
@@ -612,11 +612,18 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
         env,
       });
       try {
-        const owners = await findSpn({ baseDn: session.baseDn, realm: session.realm, search: (q) => session.client.search(q) }, spn);
+        const owners = await spnOwner({ baseDn: session.baseDn, realm: session.realm, search: (q) => session.client.search(q) }, spn);
         facts.push({
           ...common,
           dc: `${session.dc.host} (${session.dc.address})`,
-          owners: owners.map((x) => ({ account: x.account, dn: x.dn, objectClass: x.objectClass })),
+          owners: owners.map((x) => ({
+            account: x.account,
+            dn: x.dn,
+            objectClass: x.objectClass,
+            ...(x.supportedEncryptionTypes
+              ? { supportedEncryptionTypes: { value: x.supportedEncryptionTypes.value, enctypes: x.supportedEncryptionTypes.enctypes } }
+              : {}),
+          })),
         });
       } finally {
         await session.close();
@@ -629,6 +636,9 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   // the KDC does not know the SPN: ask the directory who holds it, as `setspn -Q` (AD only: nobody, or two accounts?)
   const unknownSpn = st.facts.some((f) => f.kind === 'krb-error' && f.code === 7);
   if (unknownSpn && isAd && dcAddress && tgt && left() > 200) await askDirectory(st.where(), st.facts, 'kdc-unknown-spn');
+  // no common enctype for the service: the account's msDS-SupportedEncryptionTypes says why
+  const noEnctype = st.facts.some((f) => f.kind === 'krb-error' && f.code === 14 && f.from === 'kdc');
+  if (noEnctype && isAd && dcAddress && tgt && left() > 200) await askDirectory(st.where(), st.facts, 'kdc-enctype');
 
   // ---- 9. acceptor side (before any HTTP is sent with the ticket) --------------------------------------------------
   const acc = S('acceptor');
@@ -794,7 +804,11 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   const serverRejected =
     http.facts.some((f) => f.kind === 'krb-error' && f.from === 'service' && [31, 41, 44].includes(f.code)) ||
     acc.facts.some((f) => f.kind === 'ticket-decrypt' && f.status !== 'decrypted');
-  if (serverRejected && siteAccount && isAd && dcAddress && tgt && left() > 200)
+  // a server without a key of the ticket's enctype: the account's msDS-SupportedEncryptionTypes picks it
+  const enctypeRejected =
+    http.facts.some((f) => f.kind === 'krb-error' && f.from === 'service' && f.code === 45) ||
+    acc.facts.some((f) => f.kind === 'ticket-decrypt' && f.status === 'enctype-missing');
+  if (((serverRejected && siteAccount) || enctypeRejected) && isAd && dcAddress && tgt && left() > 200)
     await askDirectory(http.where(), http.facts, 'server-rejected');
 
   // the server refused the Negotiate header as too long (or it is over Apache's default 8190): ask the directory how

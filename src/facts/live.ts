@@ -100,11 +100,12 @@ export type LiveFact =
       where: Where;
       spn: string;
       dc: string;
-      owners: { account: string; dn: string; objectClass: string }[];
+      /** with msDS-SupportedEncryptionTypes (value and enctype names; absent when the attribute is not set) */
+      owners: { account: string; dn: string; objectClass: string; supportedEncryptionTypes?: { value: number; enctypes: string[] } }[];
       /** the account the site runs as (--site-account, or the account a --keytab entry names), when known */
       siteAccount?: string;
       /** why check asked: the KDC did not know the SPN, or the web server could not read the ticket */
-      asked?: 'kdc-unknown-spn' | 'server-rejected';
+      asked?: 'kdc-unknown-spn' | 'server-rejected' | 'kdc-enctype';
       /** the search could not be made (no bind, no DC): why */
       error?: string;
     }

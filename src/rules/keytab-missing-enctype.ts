@@ -1,5 +1,6 @@
 import { enctypeName } from '../crypto/index.js';
 import { factsOf } from '../facts/fact.js';
+import { enctypeLine, enctypeOwners } from './enctype-unsupported.js';
 import { type Rule, spnOf } from './finding.js';
 import { keytabAddCommand } from './fix.js';
 import { decryptVerdict, errorEvidence, krbErrors } from './krb-error-helpers.js';
@@ -23,7 +24,7 @@ export const keytabMissingEnctype: Rule = {
         title: `The web server has no key of the ticket's encryption type for ${spnOf(f.sname)}`,
         explanation:
           'KRB_AP_ERR_NOKEY: the server holds no key for the ticket’s encryption type (the KDC chose it from the account’s msDS-SupportedEncryptionTypes and the keys it has; the keytab was exported with other enctypes).',
-        evidence: [errorEvidence(f)],
+        evidence: [errorEvidence(f), ...enctypeOwners(facts, spnOf(f.sname).replace(/@[^@]*$/, '')).map(enctypeLine)],
         fix: [
           win`klist get ${spnOf(f.sname)}`,
           '(which enctype does the KDC issue? then) klist -k -t -e /etc/httpd.keytab   (which does the server hold?)',
@@ -38,7 +39,7 @@ export const keytabMissingEnctype: Rule = {
         step: 'web-server' as const,
         title: `The keytab has no ${enctypeName(d.enctype)} key for ${d.principal}`,
         explanation: `The ticket is encrypted with ${enctypeName(d.enctype)} (the KDC picks it from the account's msDS-SupportedEncryptionTypes and the keys it has), but the keytab only has ${d.keyEnctypes.map(enctypeName).join(', ')}. MIT acceptors answer KRB_AP_ERR_BADKEYVER (44), Windows KRB_AP_ERR_MODIFIED.`,
-        evidence: [`${d.where.label}: ${d.detail}`],
+        evidence: [`${d.where.label}: ${d.detail}`, ...enctypeOwners(facts, d.principal.replace(/@[^@]*$/, '')).map(enctypeLine)],
         fix: [
           `Add a ${enctypeName(d.enctype)} key: ktpass ... -crypto ${d.enctype === 23 ? 'RC4-HMAC-NT' : d.enctype === 17 ? 'AES128-SHA1' : 'AES256-SHA1'}, or:`,
           keytabAddCommand(d.principal, d.kvno, d.enctype) ??

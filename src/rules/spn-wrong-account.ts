@@ -18,7 +18,14 @@ export const spnWrongAccount: Rule = {
   explains: ['keytab-wrong-key', 'ticket-not-for-server', 'keytab-stale-kvno', 'ntlm-fallback'],
   evaluate(facts) {
     return factsOf(facts, 'directory-spn')
-      .filter((d) => !d.error && d.siteAccount && d.owners.length > 0 && !d.owners.some((o) => same(o.account, d.siteAccount as string)))
+      .filter(
+        (d) =>
+          !d.error &&
+          d.asked !== 'kdc-enctype' &&
+          d.siteAccount &&
+          d.owners.length > 0 &&
+          !d.owners.some((o) => same(o.account, d.siteAccount as string)),
+      )
       .map((d) => {
         const site = d.siteAccount as string;
         const holders = d.owners.map((o) => o.account);

@@ -272,6 +272,25 @@ if (requireLab('samba')) {
       assert.match(none.stderr, /no account .* no-such-account/);
     });
 
+    it("check's enctype-unsupported names the account's msDS-SupportedEncryptionTypes (read from the directory)", async () => {
+      const { scenario, impl } = implFor('enctype-unsupported', 'samba');
+      const applied = await applyScenario(base as LabBase, scenario.id);
+      try {
+        const c = await runCheckFor(env(), scenario, impl);
+        const f = c.json?.findings?.[0];
+        assert.equal(f?.id, 'enctype-unsupported', c.stdout);
+
+        assert.match(f.title, /svc-legacy.s msDS-SupportedEncryptionTypes is 4 \(arcfour-hmac\)/, f.title);
+        assert.ok(
+          f.evidence.some((e: string) => /msDS-SupportedEncryptionTypes = 4/.test(e)),
+          f.evidence.join('\n'),
+        );
+        assert.match(f.fix[0], /^Set-ADUser -Identity \S+ -Replace @\{'msDS-SupportedEncryptionTypes'=24\}$/);
+      } finally {
+        await applied.revert();
+      }
+    });
+
     it('tokensize for a user in 300 groups: the directory count matches the PAC of a real ticket, and the real token is measured', async () => {
       const { scenario } = implFor('token-too-large', 'samba');
       const applied = await applyScenario(base as LabBase, scenario.id);
