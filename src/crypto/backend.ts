@@ -10,7 +10,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync, randomFillSync } from 'node:crypto';
 
-export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha384';
+export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 function aesName(key: Uint8Array, mode: 'cbc' | 'ecb'): string {
   if (key.length !== 16 && key.length !== 32) throw new RangeError(`AES key must be 16 or 32 bytes, got ${key.length}`);

@@ -15,7 +15,7 @@
  * SMB2_FLAGS_SIGNED set.
  */
 import { aesCmac } from '../../crypto/cmac.js';
-import { hmac, kdfHmacSha2 } from '../../crypto/index.js';
+import { digest, hmac, kdfHmacSha2 } from '../../crypto/index.js';
 import { Smb2Dialect, Smb2Flags } from './constants.js';
 
 const SIG_AT = 48;
@@ -44,6 +44,26 @@ export function smb2SigningKey(dialect: number, sessionKey: Uint8Array, preauthH
     return smb2Kdf(sessionKey, cstr('SMBSigningKey'), preauthHash);
   }
   return smb2Kdf(sessionKey, cstr('SMB2AESCMAC'), cstr('SmbSign'));
+}
+
+/**
+ * MS-SMB2 §3.2.5.2 / §3.2.4.2.3 / §3.2.5.3: the SMB 3.1.1 preauthentication integrity hash chain, SHA-512 (the only
+ * HashAlgorithm of §2.2.3.1.1). Connection.PreauthIntegrityHashValue starts as 64 zero bytes and takes the NEGOTIATE
+ * request and response; Session.PreauthIntegrityHashValue starts from that and takes each SESSION_SETUP request and
+ * each SESSION_SETUP response except the final successful one. Each step is H = SHA-512(H ‖ message), where message
+ * is the whole SMB2 message (header and body, no direct-TCP length prefix).
+ */
+export const SMB2_PREAUTH_HASH_SIZE = 64;
+
+/** Connection.PreauthIntegrityHashValue before the NEGOTIATE request: 64 zero bytes (§3.2.4.2.3). */
+export function smb2PreauthInitial(): Uint8Array {
+  return new Uint8Array(SMB2_PREAUTH_HASH_SIZE);
+}
+
+/** One step of the chain: SHA-512(previous ‖ message). */
+export function smb2PreauthUpdate(previous: Uint8Array, message: Uint8Array): Uint8Array {
+  if (previous.length !== SMB2_PREAUTH_HASH_SIZE) throw new RangeError(`a preauth integrity hash is 64 bytes, got ${previous.length}`);
+  return digest('sha512', previous, message);
 }
 
 /** The 16-byte signature of one message (its Signature field is treated as zeros; the SIGNED flag as set). */
