@@ -123,6 +123,13 @@ export async function proveDelegation(
   }
   const forwardable = (evidence.flags & FORWARDABLE) !== 0;
   const gotFor = name(evidence.client, evidence.crealm);
+  if (gotFor.toLowerCase() !== userName.toLowerCase()) {
+    // a KDC without S4U ignores PA-FOR-USER and issues the front end a ticket to itself in its own name
+    const detail = `the KDC issued a ticket for ${gotFor}, not for ${userName}: it ignored PA-FOR-USER (no S4U2Self support)`;
+    hop({ step: 's4u2self', from: userName, to: front, user: gotFor, ok: false, errorName: 'PA-FOR-USER ignored', detail });
+    skipProxy('S4U2Self gave no evidence ticket for the user');
+    return {};
+  }
   hop({
     step: 's4u2self',
     from: userName,
