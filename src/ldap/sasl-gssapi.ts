@@ -14,10 +14,13 @@
  * ```
  * Layers (RFC 4752 §3.3): 1 none, 2 integrity, 4 confidentiality. Active Directory and Samba refuse LDAP without one
  * of the last two after a GSSAPI bind ("ldap server require strong auth"); we take confidentiality when offered.
- * RFC 4121 (AES) contexts only: an RC4-HMAC context would need RFC 4757 Wrap tokens, which kerbscope verifies but does
- * not build (an AES-capable DC never chooses RC4 for its own ldap/ service key).
+ * The context key's enctype picks the token format: RFC 4121 MIC/Wrap tokens for AES (and every RFC 3961 enctype
+ * after it), RFC 4757 §7 tokens (src/protocol/gss/arcfour.ts, inside the RFC 2743 framing) for RC4-HMAC (23, 24),
+ * which a DC still hands out for an ldap/ ticket when the client asks only for RC4 or the account has no AES keys.
+ * DES and DES3 contexts (RFC 1964 tokens) are refused with a clear error.
  */
 import { buildApReq, type Creds, type SessionKey, verifyApRep } from '../krb/client.js';
+import { ArcfourError, decodeArcfourToken, getMicArcfour, unwrapArcfour, verifyMicArcfour, wrapArcfour } from '../protocol/gss/arcfour.js';
 import {
   decodeInitialContextToken,
   decodeKrb5MechToken,
@@ -103,7 +106,19 @@ export function spnegoAccept(
     throw new SaslError('ap-rep', `SPNEGO negState reject${resp.supportedMech ? ` (${resp.supportedMech})` : ''}`);
   const ctx = gssapiAcceptApRep(s, resp.responseToken);
   const listDer = encodeDer(MechTypeList, mechTypes);
-  if (resp.mechListMIC) {
+  if (resp.mechListMIC && ctx.tokens === 'rfc4757') {
+    try {
+      verifyMicArcfour(resp.mechListMIC, listDer, ctx.key, { from: 'acceptor', expectSeq: Number(ctx.recvSeq) });
+    } catch (e) {
+      if (e instanceof ArcfourError || e instanceof DecodeError)
+        throw new SaslError(
+          'ap-rep',
+          `the SPNEGO mechListMIC does not verify with the RC4 context key (RFC 4178 §5, RFC 4757 §7.2): ${e.message}`,
+        );
+      throw e;
+    }
+    ctx.recvSeq = (ctx.recvSeq + 1n) & 0xffffffffn;
+  } else if (resp.mechListMIC) {
     const t = decodePerMessageToken(resp.mechListMIC);
     if (t.kind !== 'mic') throw new SaslError('ap-rep', `the SPNEGO mechListMIC is a ${t.kind} token, not a MIC`);
     const v = verifyCfxMic(t, listDer, [ctx.key]);
@@ -112,8 +127,11 @@ export function spnegoAccept(
     ctx.recvSeq = t.sndSeq + 1n;
   }
   if (resp.negState === 'accept-completed') return { ctx, negState: resp.negState };
-  const mic = micCfx(listDer, ctx.key, { sentByAcceptor: false, acceptorSubkey: ctx.acceptorSubkey, sndSeq: ctx.sendSeq });
-  ctx.sendSeq += 1n;
+  const mic =
+    ctx.tokens === 'rfc4757'
+      ? getMicArcfour(listDer, ctx.key, { initiator: true, seqNumber: Number(ctx.sendSeq) })
+      : micCfx(listDer, ctx.key, { sentByAcceptor: false, acceptorSubkey: ctx.acceptorSubkey, sndSeq: ctx.sendSeq });
+  ctx.sendSeq = (ctx.sendSeq + 1n) & (ctx.tokens === 'rfc4757' ? 0xffffffffn : 0xffffffffffffffffn);
   return {
     ctx,
     reply: encodeNegotiationToken({ type: 'negTokenResp', value: { mechListMIC: mic } }),
@@ -122,10 +140,16 @@ export function spnegoAccept(
 }
 
 export interface GssContext {
-  /** the key of every Wrap token: the acceptor's subkey when its AP-REP has one, else ours (RFC 4121 §2) */
+  /**
+   * the key of every Wrap token: the acceptor's subkey when its AP-REP has one, else ours (RFC 4121 §2); for RC4 the
+   * acceptor's subkey only when its enctype differs from ours (MIT init_sec_context.c: Windows and Samba return one
+   * of the same enctype and keep using the initiator's)
+   */
   key: SessionKey;
   acceptorSubkey: boolean;
-  /** our next SND_SEQ (starts at the authenticator's seq-number) */
+  /** the per-message token format the key's enctype calls for: RFC 4121 (AES ...) or RFC 4757 §7 (RC4-HMAC) */
+  tokens: 'rfc4121' | 'rfc4757';
+  /** our next SND_SEQ (starts at the authenticator's seq-number; 32 bits with RFC 4757) */
   sendSeq: bigint;
   /** the acceptor's first SND_SEQ (its AP-REP seq-number) */
   recvSeq: bigint;
@@ -158,13 +182,26 @@ export function gssapiAcceptApRep(s: GssapiStart['state'], serverSaslCreds: Uint
   const check = verifyApRep(decodeApRep(mech.body), s.creds, s);
   if (check.status !== 'verified') throw new SaslError('ap-rep', `mutual authentication failed: ${check.detail}`);
   const sub = check.part.subkey;
+  const ours = s.subkey;
+  const useSub = sub !== undefined && (!isRc4(ours.enctype) || sub.keytype !== ours.enctype);
+  const key = useSub ? { enctype: sub.keytype, key: sub.keyvalue } : ours;
+  if (LEGACY_DES.has(key.enctype))
+    throw new SaslError(
+      'ap-rep',
+      `the context key is ${key.enctype === 16 ? 'DES3' : 'single DES'} (enctype ${key.enctype}): its RFC 1964 per-message tokens are not implemented (only AES and RC4-HMAC)`,
+    );
   return {
-    key: sub ? { enctype: sub.keytype, key: sub.keyvalue } : s.subkey,
-    acceptorSubkey: sub !== undefined,
+    key,
+    acceptorSubkey: useSub,
+    tokens: isRc4(key.enctype) ? 'rfc4757' : 'rfc4121',
     sendSeq: BigInt(s.seqNumber),
     recvSeq: BigInt(check.part.seqNumber ?? 0),
   };
 }
+
+const isRc4 = (enctype: number) => enctype === 23 || enctype === 24;
+/** des-cbc-crc, des-cbc-md4, des-cbc-md5, des3-cbc-sha1: RFC 1964 token contexts */
+const LEGACY_DES = new Set([1, 2, 3, 16]);
 
 export interface LayerChoice {
   offered: SaslLayerName[];
@@ -205,6 +242,11 @@ export function gssapiNegotiateLayer(
 
 /** GSS_Wrap one outgoing buffer (advances our sequence number). */
 export function wrapToServer(ctx: GssContext, message: Uint8Array, sealed: boolean): Uint8Array {
+  if (ctx.tokens === 'rfc4757') {
+    const t = wrapArcfour(message, ctx.key, { initiator: true, sealed, seqNumber: Number(ctx.sendSeq) });
+    ctx.sendSeq = (ctx.sendSeq + 1n) & 0xffffffffn;
+    return t;
+  }
   const t = wrapCfx(message, ctx.key, { sentByAcceptor: false, sealed, acceptorSubkey: ctx.acceptorSubkey, sndSeq: ctx.sendSeq });
   ctx.sendSeq = (ctx.sendSeq + 1n) & 0xffffffffffffffffn;
   return t;
@@ -215,6 +257,7 @@ export function wrapToServer(ctx: GssContext, message: Uint8Array, sealed: boole
  * the context key. Sequence numbers are checked in order (the server's replay/sequence detection mirrors ours).
  */
 export function unwrapFromServer(ctx: GssContext, token: Uint8Array, step: 'layer' | 'wrap' = 'wrap', requireSealed = false): Uint8Array {
+  if (ctx.tokens === 'rfc4757') return unwrapArcfourFromServer(ctx, token, step, requireSealed);
   let t: ReturnType<typeof decodePerMessageToken>;
   try {
     t = decodePerMessageToken(token);
@@ -239,4 +282,28 @@ export function unwrapFromServer(ctx: GssContext, token: Uint8Array, step: 'laye
     );
   ctx.recvSeq = (ctx.recvSeq + 1n) & 0xffffffffffffffffn;
   return r.payload;
+}
+
+/** unwrapFromServer for an RC4-HMAC context: RFC 4757 §7.3 Wrap tokens from the acceptor, in sequence. */
+function unwrapArcfourFromServer(ctx: GssContext, token: Uint8Array, step: 'layer' | 'wrap', requireSealed: boolean): Uint8Array {
+  let t: ReturnType<typeof decodeArcfourToken>;
+  try {
+    t = decodeArcfourToken(token);
+  } catch (e) {
+    if (e instanceof DecodeError)
+      throw new SaslError(step, `the server's SASL buffer is not an RFC 4757 (RC4-HMAC) Wrap token: ${e.message}`);
+    throw e;
+  }
+  if (t.kind !== 'wrap')
+    throw new SaslError(step, 'the server sent an RC4 MIC token (01 01) where a Wrap token (02 01, RFC 4757 §7.3) belongs');
+  if (requireSealed && !t.sealed)
+    throw new SaslError(step, 'confidentiality was negotiated but the server sent a token that is not sealed (SEAL_ALG FF FF)');
+  try {
+    const r = unwrapArcfour(t, ctx.key, { from: 'acceptor', expectSeq: Number(ctx.recvSeq) });
+    ctx.recvSeq = (ctx.recvSeq + 1n) & 0xffffffffn;
+    return r.payload;
+  } catch (e) {
+    if (e instanceof ArcfourError) throw new SaslError(step, `the server's RC4 Wrap token: ${e.message} (${e.code})`);
+    throw e;
+  }
 }

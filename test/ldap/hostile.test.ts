@@ -256,8 +256,8 @@ describe('SASL GSSAPI security layer (RFC 4752 §3.1, RFC 4121 Wrap tokens)', ()
   const ctxPair = (): { client: GssContext; server: GssContext } => {
     const key = keyOf(18);
     return {
-      client: { key, acceptorSubkey: true, sendSeq: 100n, recvSeq: 5000n },
-      server: { key, acceptorSubkey: true, sendSeq: 5000n, recvSeq: 100n },
+      client: { key, acceptorSubkey: true, tokens: 'rfc4121', sendSeq: 100n, recvSeq: 5000n },
+      server: { key, acceptorSubkey: true, tokens: 'rfc4121', sendSeq: 5000n, recvSeq: 100n },
     };
   };
   const serverWrap = (s: GssContext, msg: Uint8Array, sealed = false) => {
