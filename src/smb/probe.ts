@@ -4,18 +4,27 @@
  * kerbscope's own Kerberos client, src/check/kerberos.ts), the AP-REP checked for mutual authentication, then a
  * signed TREE_CONNECT to \\server\share — what `smbclient -k //server/share` and Windows' `net use` do first.
  *
- * Dialects: 2.0.2, 2.1, 3.0 and 3.0.2 are offered, not 3.1.1. Signing then needs HMAC-SHA256 (2.x) or AES-CMAC with
- * the SP800-108 key (3.0.x), nothing else: 3.1.1 would add the SHA-512 preauth integrity hash over every negotiate and
- * session setup message for no gain in what this probe proves. Samba 4.17 (server min protocol SMB2_02 by default)
- * chooses 3.0.2 from this list; Windows Server 2012 and later do too. A DC requires signing ("server signing =
- * mandatory"), so the TREE_CONNECT is signed whenever the server's SecurityMode says SIGNING_REQUIRED; the server's
- * signed responses are verified with the same key, which proves both sides hold the Kerberos session key.
+ * Dialects: 2.0.2, 2.1, 3.0, 3.0.2 and 3.1.1 are offered (`dialects` / `maxDialect` narrow the list); a server picks
+ * the highest it shares, so Samba 4.17 and Windows Server 2016+ choose 3.1.1 (MS-SMB2 §3.3.5.4). Signing is
+ * HMAC-SHA256 with the session key (2.x), AES-128-CMAC with KDF(SessionKey, "SMB2AESCMAC", "SmbSign") (3.0.x), or for
+ * 3.1.1 AES-128-CMAC with KDF(SessionKey, "SMBSigningKey", PreauthIntegrityHashValue) (§3.2.5.3.1): the SHA-512 chain
+ * over the NEGOTIATE request and response and every SESSION_SETUP request and response but the final successful one
+ * (protocol/smb2/signing.ts). With 3.1.1 the NEGOTIATE carries SMB2_PREAUTH_INTEGRITY_CAPABILITIES (SHA-512, a 32-byte
+ * random salt) and SMB2_SIGNING_CAPABILITIES listing AES-CMAC only (§2.2.3.1.1, §2.2.3.1.7; no GMAC). No
+ * SMB2_ENCRYPTION_CAPABILITIES is sent: this probe cannot encrypt, and a server that saw ciphers offered could turn
+ * on encryption for the session ("smb encrypt = desired") where it would otherwise not.
+ *
+ * A DC requires signing ("server signing = mandatory"), so the TREE_CONNECT is signed whenever the server's
+ * SecurityMode says SIGNING_REQUIRED, and always with 3.1.1 (§3.2.4.1.1: a 3.1.1 client signs TREE_CONNECT). The
+ * server's signed responses are verified with the same key, which proves both sides hold the Kerberos session key;
+ * with 3.1.1 the final SESSION_SETUP response must be signed (§3.3.5.5.3), and its signature verifying proves that
+ * neither side's NEGOTIATE or SESSION_SETUP messages were altered on the way.
  *
  * Never throws for network or peer trouble: every failure is a step with a stable code and a readable error.
  */
 
 import { asExchange, type KdcContext, tgsExchange } from '../check/kerberos.js';
-import { getEnctype, makeChecksum } from '../crypto/index.js';
+import { getEnctype, makeChecksum, randomBytes } from '../crypto/index.js';
 import type { Fact, Where } from '../facts/fact.js';
 import { krbErrorFact } from '../facts/krb-error.js';
 import { buildApReq, type Creds, DEFAULT_ENCTYPES, GSS_FLAGS, type SessionKey, userKey, verifyApRep } from '../krb/client.js';
@@ -36,16 +45,23 @@ import {
   decodeSmb2Message,
   encodeSmb2Message,
   type NegotiateResponse,
+  negotiateContext,
+  Smb2Cipher,
   Smb2Command,
   Smb2Dialect,
+  Smb2HashAlgorithm,
   type Smb2Header,
   type Smb2Message,
+  Smb2NegotiateContextType,
   Smb2SecurityMode,
   Smb2SessionFlags,
+  Smb2SigningAlgorithm,
   Smb2Status,
   signSmb2Message,
   smb2CommandName,
   smb2DialectName,
+  smb2PreauthInitial,
+  smb2PreauthUpdate,
   smb2SessionKey,
   smb2SigningKey,
   smb2StatusInfo,
@@ -81,8 +97,10 @@ export interface SmbProbeOptions {
   timeoutMs: number;
   /** defaults to cifs/<server> */
   spn?: string;
-  /** defaults to 2.0.2, 2.1, 3.0, 3.0.2 (3.1.1 is not implemented: see the file comment) */
+  /** the dialects to offer; default 2.0.2, 2.1, 3.0, 3.0.2, 3.1.1 */
   dialects?: readonly number[];
+  /** offer no dialect above this one (e.g. 0x0302 to keep a server off 3.1.1) */
+  maxDialect?: number;
   /** GSS flags in the authenticator checksum; default as Windows' SMB client (mutual, replay, sequence, conf, integ) */
   gssFlags?: number;
   /** the SPNEGO mechTypes; default [MS_KRB5, KRB5] as Windows sends them */
@@ -91,6 +109,11 @@ export interface SmbProbeOptions {
   now?: () => Date;
   /** the largest SMB2 frame accepted from the server (default 1 MiB) */
   maxFrame?: number;
+  /**
+   * Tests only: a man in the middle. Each request passes through it after it was built, signed and (3.1.1) hashed
+   * into the preauth integrity chain, so a server that checks signatures or hashes what it received must notice.
+   */
+  tamper?: (command: number, message: Uint8Array) => Uint8Array;
 }
 
 export type SmbStepId = 'connect' | 'negotiate' | 'ticket' | 'session-setup' | 'tree-connect';
@@ -144,6 +167,8 @@ export interface SmbProbeResult {
   serverGuid?: string;
   /** the server's SecurityMode has SIGNING_REQUIRED */
   signingRequired?: boolean;
+  /** 3.1.1 only: the preauth integrity hash the server chose (MS-SMB2 §2.2.3.1.1; SHA-512 is the only one) */
+  preauthIntegrity?: 'SHA-512';
   serverCapabilities?: number;
   /** mechanism OIDs of the server's NEGOTIATE NegTokenInit2 (MS-SPNG §2.2.1), when it sent one */
   serverMechs?: string[];
@@ -170,7 +195,15 @@ export interface SmbProbeResult {
   ms: number;
 }
 
-const DEFAULT_DIALECTS = [Smb2Dialect.SMB2_0_2, Smb2Dialect.SMB2_1, Smb2Dialect.SMB3_0, Smb2Dialect.SMB3_0_2] as const;
+const DEFAULT_DIALECTS = [
+  Smb2Dialect.SMB2_0_2,
+  Smb2Dialect.SMB2_1,
+  Smb2Dialect.SMB3_0,
+  Smb2Dialect.SMB3_0_2,
+  Smb2Dialect.SMB3_1_1,
+] as const;
+/** the dialects this client implements (MS-SMB2 §2.2.3); anything else asked for is dropped from the offer */
+const KNOWN_DIALECTS: ReadonlySet<number> = new Set(DEFAULT_DIALECTS);
 const MAX_ROUNDS = 4;
 const CREDITS_ASKED = 31;
 
@@ -252,7 +285,9 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
   const server = o.server.toLowerCase();
   const spn = o.spn ?? `cifs/${server}`;
   const unc = `\\\\${o.server}\\${o.share}`;
-  const offered = [...(o.dialects ?? DEFAULT_DIALECTS)].filter((d) => d !== Smb2Dialect.SMB3_1_1 && d !== Smb2Dialect.SMB2_WILDCARD);
+  const offered = [...(o.dialects ?? DEFAULT_DIALECTS)].filter(
+    (d, i, all) => KNOWN_DIALECTS.has(d) && (o.maxDialect === undefined || d <= o.maxDialect) && all.indexOf(d) === i,
+  );
   const run = new Run();
   const facts: Fact[] = [];
   const where = (id: SmbStepId): Where => ({ label: `smb ${id} (${unc})`, step: `smb-${id}`, time: now() });
@@ -306,10 +341,14 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
   });
 
   /** Sends one request and waits for its final response (interim STATUS_PENDING replies are skipped). */
-  const exchange = async (id: SmbStepId, m: Smb2Message, sign: boolean): Promise<{ msg: Smb2Message; raw: Uint8Array } | undefined> => {
+  const exchange = async (
+    id: SmbStepId,
+    m: Smb2Message,
+    sign: boolean,
+  ): Promise<{ msg: Smb2Message; raw: Uint8Array; sent: Uint8Array } | undefined> => {
     let bytes = encodeSmb2Message(m);
     if (sign && signingKey) bytes = signSmb2Message(dialect, signingKey, bytes);
-    conn.send(bytes);
+    conn.send(o.tamper ? o.tamper(m.header.command, bytes.slice()) : bytes);
     for (let i = 0; i < 16; i++) {
       const r = await conn.receive(left());
       if ('error' in r) {
@@ -348,7 +387,7 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
         return undefined;
       }
       if (h.status >>> 0 === Smb2Status.STATUS_PENDING && h.asyncId !== undefined) continue;
-      return { msg, raw: r.frame.subarray(0, h.nextCommand || r.frame.length) };
+      return { msg, raw: r.frame.subarray(0, h.nextCommand || r.frame.length), sent: bytes };
     }
     run.fail(id, 'bad-reply', 'more than 16 interim STATUS_PENDING replies');
     return undefined;
@@ -356,12 +395,37 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
 
   // ---- negotiate --------------------------------------------------------------------------------------------------
   run.start();
-  const clientGuid = new Uint8Array(16).map(() => Math.floor(Math.random() * 256));
+  if (!offered.length) {
+    run.fail('negotiate', 'no-common-dialect', 'no dialect left to offer (dialects / maxDialect exclude every one this client knows)');
+    return done(conn);
+  }
+  const clientGuid = randomBytes(16);
+  const with311 = offered.includes(Smb2Dialect.SMB3_1_1);
   const negReq: Smb2Message = {
     header: header(Smb2Command.NEGOTIATE, { creditCharge: 0, credits: CREDITS_ASKED }),
     body: {
       kind: 'negotiate-request',
-      value: { securityMode: Smb2SecurityMode.SIGNING_ENABLED, capabilities: 0, clientGuid, dialects: offered, clientStartTime: 0n },
+      value: {
+        securityMode: Smb2SecurityMode.SIGNING_ENABLED,
+        capabilities: 0,
+        clientGuid,
+        dialects: offered,
+        ...(with311
+          ? {
+              negotiateContexts: [
+                negotiateContext({
+                  contextType: Smb2NegotiateContextType.PREAUTH_INTEGRITY_CAPABILITIES,
+                  hashAlgorithms: [Smb2HashAlgorithm.SHA_512],
+                  salt: randomBytes(32),
+                }),
+                negotiateContext({
+                  contextType: Smb2NegotiateContextType.SIGNING_CAPABILITIES,
+                  signingAlgorithms: [Smb2SigningAlgorithm.AES_CMAC],
+                }),
+              ],
+            }
+          : { clientStartTime: 0n }),
+      },
     },
   };
   const negRep = await exchange('negotiate', negReq, false);
@@ -391,11 +455,22 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
     run.fail('negotiate', 'no-common-dialect', `the server chose dialect ${smb2DialectName(dialect)}, which was not offered`, 0);
     return done(conn);
   }
+  /** Session.PreauthIntegrityHashValue (3.1.1): the connection's after NEGOTIATE, then each SESSION_SETUP but the last */
+  let preauth: Uint8Array | undefined;
+  if (dialect === Smb2Dialect.SMB3_1_1) {
+    const bad = check311Contexts(neg);
+    if (bad) {
+      run.fail('negotiate', 'bad-reply', bad, negRep.msg.header.status);
+      return done(conn);
+    }
+    result.preauthIntegrity = 'SHA-512';
+    preauth = smb2PreauthUpdate(smb2PreauthUpdate(smb2PreauthInitial(), negRep.sent), negRep.raw);
+  }
   if (result.kerberosOffered === false)
     run.hint = `the server's NEGOTIATE offered only ${(mechs ?? []).map(mechName).join(', ')}, no Kerberos`;
   run.ok(
     'negotiate',
-    `dialect ${smb2DialectName(dialect)}; signing ${result.signingRequired ? 'required' : neg.securityMode & 1 ? 'enabled' : 'off'}; server GUID ${result.serverGuid}${mechs ? `; SPNEGO offers ${mechs.join(', ')}` : ''}`,
+    `dialect ${smb2DialectName(dialect)}${preauth ? ' (preauth integrity SHA-512)' : ''}; signing ${result.signingRequired ? 'required' : neg.securityMode & 1 ? 'enabled' : 'off'}; server GUID ${result.serverGuid}${mechs ? `; SPNEGO offers ${mechs.join(', ')}` : ''}`,
     negRep.msg.header.status,
   );
 
@@ -439,7 +514,7 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
   });
   let token: Uint8Array | undefined = ap.spnego;
   let rounds = 0;
-  let accepted: { msg: Smb2Message; raw: Uint8Array } | undefined;
+  let accepted: { msg: Smb2Message; raw: Uint8Array; sent: Uint8Array } | undefined;
   let gssKey: SessionKey | undefined;
   let micSent = false;
   while (token) {
@@ -466,6 +541,11 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
     if (!rep) return done(conn);
     const h = rep.msg.header;
     const st = h.status >>> 0;
+    // §3.2.5.3: the request always; the response only when another round follows (the final one is signed instead)
+    if (preauth) {
+      preauth = smb2PreauthUpdate(preauth, rep.sent);
+      if (st === Smb2Status.STATUS_MORE_PROCESSING_REQUIRED) preauth = smb2PreauthUpdate(preauth, rep.raw);
+    }
     sessionId = h.sessionId;
     token = undefined;
     if (rep.msg.body.kind !== 'session-setup-response') {
@@ -592,14 +672,23 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
     );
     return done(conn);
   }
-  signingKey = gssKey ? smb2SigningKey(dialect, smb2SessionKey(gssKey.key)) : undefined;
+  signingKey = gssKey ? smb2SigningKey(dialect, smb2SessionKey(gssKey.key), preauth) : undefined;
   if (signingKey) {
     serverSigs = toSigState(verifySmb2Signature(dialect, signingKey, accepted.raw));
     if (serverSigs === 'invalid') {
       run.fail(
         'session-setup',
         'bad-signature',
-        'the signature on the final SESSION_SETUP response does not verify with the Kerberos session key',
+        `the signature on the final SESSION_SETUP response does not verify with the Kerberos session key${preauth ? ' and the preauth integrity hash (a NEGOTIATE or SESSION_SETUP message was altered, or the server hashed other bytes)' : ''}`,
+        0,
+      );
+      return done(conn);
+    }
+    if (serverSigs === 'unsigned' && preauth) {
+      run.fail(
+        'session-setup',
+        'bad-signature',
+        'the final SESSION_SETUP response is not signed: SMB 3.1.1 requires it (MS-SMB2 §3.3.5.5.3), so the negotiation is unprotected',
         0,
       );
       return done(conn);
@@ -617,7 +706,8 @@ export async function smbKerberosProbe(o: SmbProbeOptions): Promise<SmbProbeResu
 
   // ---- tree connect -----------------------------------------------------------------------------------------------
   run.start();
-  const mustSign = Boolean(result.signingRequired && signingKey);
+  // §3.2.4.1.1: a 3.1.1 client signs TREE_CONNECT even when the server does not require signing
+  const mustSign = Boolean((result.signingRequired || preauth) && signingKey);
   const tc = await exchange(
     'tree-connect',
     { header: header(Smb2Command.TREE_CONNECT), body: { kind: 'tree-connect-request', value: { flags: 0, path: unc } } },
@@ -714,6 +804,36 @@ function checkMechListMic(mic: Uint8Array, mechTypes: string[], key: SessionKey)
     if (!(e instanceof DecodeError)) throw e;
     return 'failed';
   }
+}
+
+/**
+ * MS-SMB2 §3.2.5.2: what a client checks in a 3.1.1 NEGOTIATE response's contexts. Exactly one
+ * SMB2_PREAUTH_INTEGRITY_CAPABILITIES with one HashAlgorithm, SHA-512; at most one of each other context; an
+ * encryption cipher only if offered (none is); a signing algorithm among those offered (AES-CMAC). Returns the reason
+ * the response is refused, or undefined.
+ */
+function check311Contexts(neg: NegotiateResponse): string | undefined {
+  const ctx = neg.negotiateContexts ?? [];
+  const T = Smb2NegotiateContextType;
+  const of = (t: number) => ctx.filter((c) => c.contextType === t);
+  const pre = of(T.PREAUTH_INTEGRITY_CAPABILITIES);
+  if (pre.length !== 1)
+    return `the 3.1.1 NEGOTIATE response carries ${pre.length} SMB2_PREAUTH_INTEGRITY_CAPABILITIES contexts, not exactly one (MS-SMB2 §3.2.5.2)`;
+  const algs = pre[0]?.preauth?.hashAlgorithms ?? [];
+  if (algs.length !== 1 || algs[0] !== Smb2HashAlgorithm.SHA_512)
+    return `the server's preauth integrity hash algorithms are [${algs.map((a) => `0x${a.toString(16).padStart(4, '0')}`).join(', ')}], not exactly SHA-512 (0x0001) (MS-SMB2 §2.2.4.1.1)`;
+  for (const t of [T.ENCRYPTION_CAPABILITIES, T.SIGNING_CAPABILITIES, T.COMPRESSION_CAPABILITIES])
+    if (of(t).length > 1) return `the 3.1.1 NEGOTIATE response carries context type 0x${t.toString(16).padStart(4, '0')} more than once`;
+  const enc = of(T.ENCRYPTION_CAPABILITIES)[0]?.ciphers;
+  const cipher = enc?.find((c) => c !== 0);
+  if (cipher !== undefined) {
+    const name = Object.entries(Smb2Cipher).find(([, v]) => v === cipher)?.[0] ?? `0x${cipher.toString(16).padStart(4, '0')}`;
+    return `the server chose encryption cipher ${name}, but none was offered (MS-SMB2 §2.2.4.1.2)`;
+  }
+  const sig = of(T.SIGNING_CAPABILITIES)[0]?.signingAlgorithms;
+  if (sig && (sig.length !== 1 || sig[0] !== Smb2SigningAlgorithm.AES_CMAC))
+    return `the server chose signing algorithm(s) [${sig.join(', ')}]; only AES-CMAC (1) was offered (MS-SMB2 §2.2.4.1.7)`;
+  return undefined;
 }
 
 function toSigState(s: 'valid' | 'invalid' | 'unsigned'): 'verified' | 'invalid' | 'unsigned' {

@@ -20,9 +20,11 @@ import { requireLab } from '../lab/harness.js';
 const RUNNER = fileURLToPath(new URL('./probe-runner.ts', import.meta.url));
 const DC = 'dc1.contoso.com';
 
-export async function probeInLab(env: LabEnv, o: Partial<SmbProbeOptions> & { skewMs?: number } = {}): Promise<SmbProbeResult> {
+type RunnerOptions = Partial<SmbProbeOptions> & { skewMs?: number; tamperWith?: 'tree-connect-signature' | 'negotiate-salt' };
+
+export async function probeInLab(env: LabEnv, o: RunnerOptions = {}): Promise<SmbProbeResult> {
   const dcAddr = env.hosts[DC] ?? env.kdc;
-  const opts: SmbProbeOptions & { skewMs?: number } = {
+  const opts: SmbProbeOptions & RunnerOptions = {
     host: dcAddr,
     server: DC,
     share: 'netlogon',
@@ -66,6 +68,7 @@ function assertHealthy(r: SmbProbeResult, dialect: string, algorithm: string): v
   assert.equal(r.share?.type, 'disk');
   assert.ok(r.serverMechs?.includes('1.2.840.113554.1.2.2'), 'the NEGOTIATE NegTokenInit2 offers Kerberos');
   assert.equal(r.kerberosOffered, true);
+  assert.equal(r.preauthIntegrity, dialect === '3.1.1' ? 'SHA-512' : undefined);
   assert.match(r.serverGuid ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   // the facts the rulebook gets: the TGS exchange for cifs/, the AP-REQ, mutual authentication verified
   assert.ok(r.facts.some((f) => f.kind === 'kdc-reply' && f.msgType === 13 && f.sname.join('/') === `cifs/${DC}`));
@@ -86,7 +89,7 @@ if (requireLab('samba')) {
       if (MEASURED.length) process.stderr.write(`\nSMB probe timings:\n${MEASURED.join('\n')}\n`);
     });
 
-    it('healthy: //dc1.contoso.com/netlogon → all steps ok (3.0.2, AES-CMAC signing), as smbclient -k', async () => {
+    it('healthy: //dc1.contoso.com/netlogon → all steps ok (3.1.1, preauth integrity, AES-CMAC signing), as smbclient -k', async () => {
       assert.ok(base);
       const env = base.env;
       const applied = await applyScenario(base, 'healthy');
@@ -96,10 +99,17 @@ if (requireLab('samba')) {
         const file = await cap.stop();
         // what tshark makes of our own messages on the wire: every field where MS-SMB2 puts it, nothing malformed
         const wire: [string, number][] = [
-          ['smb2.cmd == 0 && smb2.flags.response == 0 && smb2.dialect == 0x0302', 1],
-          ['smb2.cmd == 0 && smb2.flags.response == 1 && smb2.dialect == 0x0302', 1],
+          ['smb2.cmd == 0 && smb2.flags.response == 0 && smb2.dialect == 0x0302 && smb2.dialect == 0x0311', 1],
+          // our request's contexts: PREAUTH_INTEGRITY (SHA-512, 32-byte salt) and SIGNING_CAPABILITIES (AES-CMAC only)
+          [
+            'smb2.cmd == 0 && smb2.flags.response == 0 && smb2.negotiate_context.type == 0x0001 && smb2.negotiate_context.type == 0x0008 && smb2.negotiate_context.hash_algorithm == 0x0001 && smb2.negotiate_context.salt_length == 32 && smb2.negotiate_context.signing_id == 0x0001',
+            1,
+          ],
+          ['smb2.cmd == 0 && smb2.flags.response == 0 && smb2.negotiate_context.type == 0x0002', 0],
+          ['smb2.cmd == 0 && smb2.flags.response == 1 && smb2.dialect == 0x0311 && smb2.negotiate_context.type == 0x0001', 1],
           ['smb2.cmd == 1 && smb2.flags.response == 0 && kerberos.msg_type == 14 && kerberos.SNameString == "cifs"', 1],
-          ['smb2.cmd == 1 && smb2.flags.response == 1 && smb2.nt_status == 0 && kerberos.msg_type == 15', 1],
+          // the final SESSION_SETUP response is signed (3.1.1), with the key from the preauth integrity hash
+          ['smb2.cmd == 1 && smb2.flags.response == 1 && smb2.nt_status == 0 && kerberos.msg_type == 15 && smb2.flags.signature == 1', 1],
           [
             'smb2.cmd == 3 && smb2.flags.response == 0 && smb2.flags.signature == 1 && smb2.tree contains "dc1.contoso.com" && smb2.tree contains "netlogon"',
             1,
@@ -109,8 +119,8 @@ if (requireLab('samba')) {
           ['_ws.malformed', 0],
         ];
         for (const [filter, n] of wire) assert.equal(await tsharkCount(file, filter), n, `tshark: ${filter}`);
-        MEASURED.push(`healthy netlogon 3.0.2: ${r.ms} ms (${r.steps.map((s) => `${s.id} ${s.ms}`).join(', ')})`);
-        assertHealthy(r, '3.0.2', 'AES-128-CMAC');
+        MEASURED.push(`healthy netlogon 3.1.1: ${r.ms} ms (${r.steps.map((s) => `${s.id} ${s.ms}`).join(', ')})`);
+        assertHealthy(r, '3.1.1', 'AES-128-CMAC');
         // ground truth: the real client on the same share, with a TGT from MIT kinit
         const k = await runStep(env, { tool: 'kinit' });
         assert.equal(k.code, 0, k.stderr);
@@ -121,10 +131,43 @@ if (requireLab('samba')) {
       }
     });
 
+    it('maxDialect 3.0.2 → the DC settles on 3.0.2 (no preauth integrity), signed with AES-CMAC', async () => {
+      assert.ok(base);
+      const r = await probeInLab(base.env, { maxDialect: 0x0302 });
+      assert.deepEqual(r.offered, [0x0202, 0x0210, 0x0300, 0x0302]);
+      assertHealthy(r, '3.0.2', 'AES-128-CMAC');
+    });
+
+    it('3.1.1, our TREE_CONNECT signature altered on the way → Samba refuses it: the DC checks the key we derived', async () => {
+      assert.ok(base);
+      const r = await probeInLab(base.env, { tamperWith: 'tree-connect-signature' });
+      assert.equal(r.dialect?.name, '3.1.1');
+      assert.equal(r.steps.find((s) => s.id === 'session-setup')?.outcome, 'ok', summary(r));
+      const tc = r.steps.find((s) => s.id === 'tree-connect');
+      // measured: Samba 4.17 answers a TREE_CONNECT whose signature does not verify with STATUS_ACCESS_DENIED
+      assert.equal(tc?.code, 'access-denied', summary(r));
+      assert.equal(tc?.ntStatus, 'STATUS_ACCESS_DENIED');
+      MEASURED.push(`3.1.1 bad TREE_CONNECT signature → ${tc?.code} ${tc?.ntStatus ?? ''} ${tc?.error ?? ''}`);
+      assert.equal(r.ok, false);
+    });
+
+    it('3.1.1, one byte of our NEGOTIATE salt altered on the way → the final SESSION_SETUP signature does not verify', async () => {
+      assert.ok(base);
+      const r = await probeInLab(base.env, { tamperWith: 'negotiate-salt' });
+      assert.equal(r.dialect?.name, '3.1.1');
+      const ss = r.steps.find((s) => s.id === 'session-setup');
+      assert.equal(ss?.code, 'bad-signature', summary(r));
+      assert.match(ss?.error ?? '', /preauth integrity hash/);
+      assert.equal(r.mutualAuth, 'verified', 'Kerberos itself worked: only the negotiation was tampered with');
+      assert.equal(r.steps.find((s) => s.id === 'tree-connect')?.outcome, 'skip');
+    });
+
     for (const [dialects, name, alg] of [
       [[0x0210], '2.1', 'HMAC-SHA256'],
       [[0x0202], '2.0.2', 'HMAC-SHA256'],
       [[0x0300], '3.0', 'AES-128-CMAC'],
+      [[0x0302], '3.0.2', 'AES-128-CMAC'],
+      [[0x0311], '3.1.1', 'AES-128-CMAC'],
     ] as const)
       it(`healthy, only ${name} offered → signed with ${alg}, the DC verifies our TREE_CONNECT and we verify its replies`, async () => {
         assert.ok(base);
@@ -174,7 +217,7 @@ if (requireLab('samba')) {
 
     it("the client's clock 10 minutes ahead of the DC after it got its ticket → the DC refuses the AP-REQ", async () => {
       assert.ok(base);
-      const r = await probeInLab(base.env, { skewMs: 10 * 60_000 } as Partial<SmbProbeOptions>);
+      const r = await probeInLab(base.env, { skewMs: 10 * 60_000 });
       const ss = r.steps.find((s) => s.id === 'session-setup');
       // Samba answers as Windows does: STATUS_MORE_PROCESSING_REQUIRED with the KRB-ERROR in the SPNEGO responseToken
       assert.equal(ss?.code, 'krb-error', summary(r));
@@ -189,7 +232,7 @@ if (requireLab('samba')) {
       const applied = await applyScenario(base, 'cifs-ok-http-fails');
       try {
         const r = await probeInLab(env);
-        assertHealthy(r, '3.0.2', 'AES-128-CMAC');
+        assertHealthy(r, '3.1.1', 'AES-128-CMAC');
         const { scenario, impl } = implFor('cifs-ok-http-fails', 'samba');
         const c = await runCheckFor(env, scenario, impl);
         assert.ok(c.json, `no JSON from check: ${c.stderr.slice(0, 400)}`);
