@@ -30,6 +30,8 @@ export interface DelegationHopView {
   /** kdc: the KDC was asked (S4U); directory: judged from the settings only (no --keytab) */
   proof: 'kdc' | 'directory';
   forwardable?: boolean;
+  /** the hop was not tried (an earlier one failed, or no KDC answered) */
+  skipped?: boolean;
 }
 
 export interface DelegationReport {
@@ -127,6 +129,7 @@ function reportOf(c: DelegationConfigFact, facts: readonly Fact[], findings: Fin
     step: h.step,
     proof: 'kdc' as const,
     ...(h.forwardable !== undefined ? { forwardable: h.forwardable } : {}),
+    ...(h.skipped ? { skipped: true } : {}),
   }));
   if (!hops.length && c.target) {
     const t = c.target;

@@ -221,8 +221,12 @@ if (requireLab('samba')) {
       assert.equal(j.json.hops[0].proof, 'directory');
       assert.equal(j.json.hops[0].ok, false);
       assert.equal(j.json.findings[0].id, 'delegation-spn-not-allowed');
-      const t = await delegation(env(), [FRONT, '--to', LDAP]);
+      const html = join(env().dir, 'delegation.html');
+      const t = await delegation(env(), [FRONT, '--to', LDAP, '--html', html]);
       assert.equal(t.code, 1);
+      const page = readFileSync(html, 'utf8');
+      assert.match(page, /delegate as the user to ldap\/dc1\.contoso\.com@CONTOSO\.COM/);
+      assert.match(page, /delegation-spn-not-allowed/);
       assert.match(t.stdout, /msDS-AllowedToDelegateTo: cifs\/dc1\.contoso\.com/);
       assert.match(t.stdout, /delegation-spn-not-allowed/);
       assert.match(

@@ -3,9 +3,11 @@ import { auditDelegation, DELEGATION_SCHEMA_VERSION } from '../../delegation/aud
 import { DelegationLookupError, type DelegationSearch } from '../../delegation/directory.js';
 import { renderDelegation } from '../../report/delegation-text.js';
 import { escapeText } from '../../report/escape.js';
+import { renderDelegationHtml } from '../../report/html/directory.js';
 import { renderJson } from '../../report/json.js';
 import { type Command, EXIT, UsageError } from '../command.js';
 import { DIRECTORY_OPTIONS, openSessionFromOptions, sessionHead, timeoutOf } from '../directory-options.js';
+import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from '../html-output.js';
 
 const BAD = /[\0-\x1f\x7f]/;
 
@@ -45,6 +47,7 @@ export const delegationCommand: Command = {
     },
     ...DIRECTORY_OPTIONS,
     json: { type: 'boolean', description: 'machine-readable output (schema in README)' },
+    html: HTML_OPTION,
   },
   async run(values, positionals, io) {
     const [frontEnd, ...extra] = positionals;
@@ -68,6 +71,7 @@ export const delegationCommand: Command = {
       keytab = k.kt;
     }
     const timeoutMs = timeoutOf(values);
+    const htmlFile = checkHtmlTarget(values.html);
     const opened = await openSessionFromOptions(values, io, { command: 'delegation', schemaVersion: DELEGATION_SCHEMA_VERSION });
     if ('exit' in opened) return opened.exit;
     const session = opened;
@@ -89,6 +93,8 @@ export const delegationCommand: Command = {
       if (values.json) io.out(renderJson(report));
       else io.out(renderDelegation(report, `Delegation audit: ${sessionHead(session)}`));
       const failed = report.findings.some((f) => f.severity === 'error') || report.hops.some((h) => !h.ok);
+      if (htmlFile && !writeHtmlReport('delegation', htmlFile, renderDelegationHtml(report, { head: sessionHead(session) }), io))
+        return EXIT.UNUSABLE;
       return failed ? EXIT.PROBLEMS : EXIT.OK;
     } catch (e) {
       const m = e instanceof DelegationLookupError ? e.message : `the directory search failed: ${(e as Error).message}`;

@@ -4,10 +4,12 @@ import type { Fact } from '../../facts/fact.js';
 import { buildApReq, GSS_FLAGS } from '../../krb/client.js';
 import { escapeText } from '../../report/escape.js';
 import { renderFindings } from '../../report/findings-text.js';
+import { renderTokenSizeHtml } from '../../report/html/directory.js';
 import { renderJson } from '../../report/json.js';
 import { evaluate } from '../../rules/index.js';
 import { type Command, EXIT, UsageError } from '../command.js';
 import { DIRECTORY_OPTIONS, openSessionFromOptions, sessionHead, timeoutOf } from '../directory-options.js';
+import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from '../html-output.js';
 
 export const TOKENSIZE_SCHEMA_VERSION = 1;
 
@@ -44,6 +46,7 @@ export const tokensizeCommand: Command = {
     },
     ...DIRECTORY_OPTIONS,
     json: { type: 'boolean', description: 'machine-readable output (schema in README)' },
+    html: HTML_OPTION,
   },
   async run(values, positionals, io) {
     const [userArg, ...extra] = positionals;
@@ -54,6 +57,7 @@ export const tokensizeCommand: Command = {
         throw new UsageError('a name without wildcards or control characters');
     if (spn !== undefined && !spn.includes('/')) throw new UsageError('--spn takes an SPN such as HTTP/web.contoso.com');
     const timeoutMs = timeoutOf(values);
+    const htmlFile = checkHtmlTarget(values.html);
     const opened = await openSessionFromOptions(values, io, { command: 'tokensize', schemaVersion: TOKENSIZE_SCHEMA_VERSION });
     if ('exit' in opened) return opened.exit;
     const session = opened;
@@ -141,6 +145,8 @@ export const tokensizeCommand: Command = {
         for (const l of limits) lines.push(`  ${l.exceeded ? '✗' : '✓'} ${l.name}: ${l.bytes} (${l.of} ${l.value})`);
         io.out(`${lines.join('\n')}\n\n${renderFindings(findings)}`);
       }
+      if (htmlFile && !writeHtmlReport('tokensize', htmlFile, renderTokenSizeHtml(report, { head: sessionHead(session) }), io))
+        return EXIT.UNUSABLE;
       return limits.some((l) => l.exceeded) ? EXIT.PROBLEMS : EXIT.OK;
     } catch (e) {
       const m = e instanceof TokenSizeLookupError ? e.message : `the directory search failed: ${(e as Error).message}`;

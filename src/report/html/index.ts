@@ -6,6 +6,7 @@
 export { auditReport } from './audit.js';
 export { type CheckHtmlOptions, checkArrows, renderCheckHtml, stepError } from './check.js';
 export { type DecodeHtmlInput, type DecodeHtmlOptions, decodeArrows, renderDecodeHtml } from './decode.js';
+export { delegationArrows, renderDelegationHtml, renderTokenSizeHtml, type TokenSizeHtmlInput } from './directory.js';
 export { CSP, renderPage } from './document.js';
 export { type EventsHtmlOptions, eventsArrows, renderEventsHtml } from './events.js';
 export { findingsHtml, isAdvice } from './findings.js';
