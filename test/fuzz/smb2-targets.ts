@@ -2,7 +2,8 @@
  * Fuzz targets for the SMB2 codec (src/protocol/smb2), in the shape of the registry in targets.ts so the lead can
  * add them to TARGETS (and so to the 10⁵-per-target campaign). Seeds: every SMB2 message of the three corpus
  * streams in test/smb/fixtures/smb2-streams.json (Kerberos SMB 2.1, SMB 3.1.1 with negotiate contexts, an NTLM
- * logon failure), whole framed streams for the framer, and messages our encoders build (signed ones too).
+ * logon failure), whole framed streams for the framer, and messages our encoders build (signed ones too, and the
+ * 3.1.1 NEGOTIATE request and response with the contexts src/smb/probe.ts sends and checks).
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -57,6 +58,34 @@ export function smb2MessageSeeds(): Uint8Array[] {
     body: { kind: 'tree-connect-request', value: { flags: 0, path: '\\\\dc1.contoso.com\\netlogon' } },
   });
   out.push(tc, signSmb2Message(0x0302, smb2SigningKey(0x0302, new Uint8Array(16)), tc));
+  out.push(signSmb2Message(0x0311, smb2SigningKey(0x0311, new Uint8Array(16), new Uint8Array(64)), tc));
+  // what a 3.1.1 server answers the probe (src/smb/probe.ts): PREAUTH (SHA-512, salt) and SIGNING (AES-CMAC) contexts
+  // after a security buffer, so the contexts' offset depends on the buffer's length
+  out.push(
+    encodeSmb2Message({
+      header: { ...h, command: 0, flags: 1 },
+      body: {
+        kind: 'negotiate-response',
+        value: {
+          securityMode: 3,
+          dialectRevision: 0x0311,
+          serverGuid: new Uint8Array(16).fill(7),
+          capabilities: 0x2f,
+          maxTransactSize: 8388608,
+          maxReadSize: 8388608,
+          maxWriteSize: 8388608,
+          systemTime: 0n,
+          serverStartTime: 0n,
+          securityBuffer: Uint8Array.of(0x60, 0x03, 0x06, 0x01, 0x00),
+          negotiateContexts: [
+            negotiateContext({ contextType: 1, hashAlgorithms: [1], salt: new Uint8Array(32).fill(0x5a) }),
+            negotiateContext({ contextType: 2, ciphers: [2, 1] }),
+            negotiateContext({ contextType: 8, signingAlgorithms: [1] }),
+          ],
+        },
+      },
+    }),
+  );
   out.push(
     encodeSmb2Message({
       header: { ...h, command: 0 },

@@ -33,15 +33,20 @@ import {
   decodeSmb2Message,
   encodeDirectTcp,
   encodeSmb2Message,
+  type NegotiateContext,
+  negotiateContext,
   type Smb2Header,
   type Smb2Message,
   SmbFramer,
   signSmb2Message,
+  smb2PreauthInitial,
+  smb2PreauthUpdate,
   smb2SessionKey,
   smb2SigningKey,
 } from '../../src/protocol/smb2/index.js';
 import { type SmbProbeResult, smbKerberosProbe } from '../../src/smb/index.js';
 import { encodeDer } from '../../src/wire/asn1.js';
+import { DecodeError } from '../../src/wire/errors.js';
 
 const HOST = '127.0.0.1';
 assertLoopback(HOST);
@@ -79,7 +84,18 @@ function reply(req: Smb2Message, o: Partial<Smb2Header>, body: Smb2Message['body
   );
 }
 
-const negotiateOk = (req: Smb2Message, dialect = 0x0302, securityBuffer: Uint8Array = new Uint8Array(0)) =>
+/** MS-SMB2 §2.2.4.1: what a 3.1.1 server answers: SHA-512 with its own salt, and AES-CMAC signing when asked */
+const CONTEXTS_311: NegotiateContext[] = [
+  negotiateContext({ contextType: 1, hashAlgorithms: [1], salt: randomBytes(32) }),
+  negotiateContext({ contextType: 8, signingAlgorithms: [1] }),
+];
+
+const negotiateOk = (
+  req: Smb2Message,
+  dialect = 0x0302,
+  securityBuffer: Uint8Array = new Uint8Array(0),
+  negotiateContexts: NegotiateContext[] | undefined = dialect === 0x0311 ? CONTEXTS_311 : undefined,
+) =>
   reply(
     req,
     {},
@@ -96,6 +112,7 @@ const negotiateOk = (req: Smb2Message, dialect = 0x0302, securityBuffer: Uint8Ar
         systemTime: 0n,
         serverStartTime: 0n,
         securityBuffer,
+        ...(negotiateContexts ? { negotiateContexts } : {}),
       },
     },
   );
@@ -134,14 +151,42 @@ const CREDS = fakeCreds();
  * its responses with the SMB 3.0.2 key from that subkey and optionally adds a mechListMIC; `treeStatus` is its answer
  * to TREE_CONNECT; `mic` 'bad' sends a MIC that does not verify, `sig` 'bad' signs the TREE_CONNECT reply wrongly.
  */
-function acceptor(o: { treeStatus: number; mic?: 'good' | 'bad'; sig?: 'bad'; requestMic?: boolean }): Behaviour {
+function acceptor(o: {
+  treeStatus: number;
+  mic?: 'good' | 'bad';
+  sig?: 'bad';
+  requestMic?: boolean;
+  /** 0x0311: the server keeps its own preauth integrity hash of what it received and sent (MS-SMB2 §3.3.5.4, §3.3.5.5) */
+  dialect?: number;
+  /** 3.1.1 faults: no signature on the final SESSION_SETUP response, or a key from a hash that skipped the request */
+  final311?: 'unsigned' | 'stale-hash';
+}): Behaviour {
   const subkey = randomBytes(32);
+  const dialect = o.dialect ?? 0x0302;
   let sentMechTypes: string[] = [];
-  const signing = smb2SigningKey(0x0302, smb2SessionKey(subkey));
+  let signing = smb2SigningKey(0x0302, smb2SessionKey(subkey));
+  let preauth = smb2PreauthInitial();
+  /** signs a framed reply, hashes it first when it is a 3.1.1 SESSION_SETUP that another round follows */
+  const send = (sock: Socket, framed: Uint8Array, opts: { sign: boolean; hash?: boolean }) => {
+    const m = framed.subarray(4);
+    if (opts.hash && dialect === 0x0311) preauth = smb2PreauthUpdate(preauth, m);
+    sock.write(opts.sign ? encodeDirectTcp(signSmb2Message(dialect, signing, m)) : framed);
+  };
+  /** 3.1.1: Session.SigningKey from the hash so far, once the logon completes (§3.3.5.5.3) */
+  const finalKey = (beforeRequest: Uint8Array) => {
+    if (dialect !== 0x0311) return;
+    signing = smb2SigningKey(0x0311, smb2SessionKey(subkey), o.final311 === 'stale-hash' ? beforeRequest : preauth);
+  };
   return (sock, req, raw) => {
     if (!req) return;
-    if (req.header.command === 0) return void sock.write(negotiateOk(req));
+    if (req.header.command === 0) {
+      const rep = negotiateOk(req, dialect);
+      if (dialect === 0x0311) preauth = smb2PreauthUpdate(smb2PreauthUpdate(smb2PreauthInitial(), raw), rep.subarray(4));
+      return void sock.write(rep);
+    }
     if (req.header.command === 1 && req.body.kind === 'session-setup-request') {
+      const beforeRequest = preauth;
+      if (dialect === 0x0311) preauth = smb2PreauthUpdate(preauth, raw);
       const sb0 = req.body.value.securityBuffer;
       if (sb0[0] === 0xa1) {
         // the second round of request-mic: the initiator's MIC over the mechTypes it sent (RFC 4178 §5)
@@ -162,7 +207,8 @@ function acceptor(o: { treeStatus: number; mic?: 'good' | 'bad'; sig?: 'bad'; re
           );
         const done = encodeNegotiationToken({ type: 'negTokenResp', value: { negState: 'accept-completed' } });
         const rep = reply(req, { sessionId: 0x99n }, { kind: 'session-setup-response', value: { sessionFlags: 0, securityBuffer: done } });
-        return void sock.write(encodeDirectTcp(signSmb2Message(0x0302, signing, rep.subarray(4))));
+        finalKey(beforeRequest);
+        return void send(sock, rep, { sign: o.final311 !== 'unsigned' });
       }
       const init = decodeNegotiationToken(decodeInitialContextToken(sb0).innerToken);
       if (init.type !== 'negTokenInit') return void sock.destroy();
@@ -199,16 +245,19 @@ function acceptor(o: { treeStatus: number; mic?: 'good' | 'bad'; sig?: 'bad'; re
           type: 'negTokenResp',
           value: { negState: 'request-mic', supportedMech: GssOid.KRB5, responseToken: krb5Token(0x0200, apRep) },
         });
-        return void sock.write(
+        return void send(
+          sock,
           reply(
             req,
             { status: 0xc0000016, sessionId: 0x99n },
             { kind: 'session-setup-response', value: { sessionFlags: 0, securityBuffer: ask } },
           ),
+          { sign: false, hash: true },
         );
       }
       const rep = reply(req, { sessionId: 0x99n }, { kind: 'session-setup-response', value: { sessionFlags: 0, securityBuffer: sb } });
-      return void sock.write(encodeDirectTcp(signSmb2Message(0x0302, signing, rep.subarray(4))));
+      finalKey(beforeRequest);
+      return void send(sock, rep, { sign: o.final311 !== 'unsigned' });
     }
     if (req.header.command === 3) {
       // the request must carry a valid signature (the server side of MS-SMB2 §3.3.5.2.4)
@@ -216,18 +265,58 @@ function acceptor(o: { treeStatus: number; mic?: 'good' | 'bad'; sig?: 'bad'; re
         o.treeStatus === 0
           ? { kind: 'tree-connect-response', value: { shareType: 1, shareFlags: 0, capabilities: 0, maximalAccess: 0x1f01ff } }
           : { kind: 'error-response', value: { errorContextCount: 0, errorData: new Uint8Array(0) } };
-      const ok = Buffer.compare(signSmb2Message(0x0302, signing, raw), raw) === 0;
+      const ok = Buffer.compare(signSmb2Message(dialect, signing, raw), raw) === 0;
       const rep = reply(
         req,
         { status: ok ? o.treeStatus : 0xc0000022, treeId: 3 },
         ok ? body : { kind: 'error-response', value: { errorContextCount: 0, errorData: new Uint8Array(0) } },
       );
-      const signed = signSmb2Message(0x0302, o.sig === 'bad' ? new Uint8Array(16) : signing, rep.subarray(4));
+      const signed = signSmb2Message(dialect, o.sig === 'bad' ? new Uint8Array(16) : signing, rep.subarray(4));
       return void sock.write(encodeDirectTcp(signed));
     }
     if (req.header.command === 2) sock.write(reply(req, {}, { kind: 'logoff-response' }));
   };
 }
+
+/**
+ * A 3.1.1 NEGOTIATE response (empty security buffer, so NegotiateContextOffset 128: the PREAUTH context at 128 with its
+ * HashAlgorithmCount at 136 and SaltLength at 138, the SIGNING context at 176) with one lie written into it.
+ */
+const MALFORMED_311_PATCHES: [name: string, field: string, patch: (m: Uint8Array) => Uint8Array][] = [
+  ['offset-past-end', 'NegotiateContextOffset', (m) => put32(m, 124, 0x10000)],
+  ['offset-in-fixed-part', 'NegotiateContextOffset', (m) => put32(m, 124, 100)],
+  ['count-huge', 'NegotiateContextCount', (m) => put16(m, 70, 0xffff)],
+  ['datalength-past-end', 'NegotiateContextList[0].Data', (m) => put16(m, 130, 0xfff0)],
+  ['hash-count-lies', 'NegotiateContextList[0].HashAlgorithmCount', (m) => put16(m, 136, 0x4000)],
+  ['salt-length-lies', 'NegotiateContextList[0].Salt', (m) => put16(m, 138, 200)],
+  ['second-context-cut', 'NegotiateContextList[1].DataLength', (m) => m.slice(0, 179)],
+];
+
+function put16(m: Uint8Array, at: number, v: number): Uint8Array {
+  new DataView(m.buffer, m.byteOffset).setUint16(at, v, true);
+  return m;
+}
+function put32(m: Uint8Array, at: number, v: number): Uint8Array {
+  new DataView(m.buffer, m.byteOffset).setUint32(at, v, true);
+  return m;
+}
+
+/** The well-formed 3.1.1 NEGOTIATE response the patches start from (its unframed message). */
+const negotiate311 = (req: Smb2Message) => negotiateOk(req, 0x0311).slice(4);
+
+const MALFORMED_311: Record<string, Behaviour> = Object.fromEntries(
+  MALFORMED_311_PATCHES.map(([name, , patch]) => [
+    `311-ctx-${name}`,
+    (sock: Socket, req: Smb2Message | undefined) => req && sock.write(encodeDirectTcp(patch(negotiate311(req)))),
+  ]),
+);
+const reEscape = (x: string) => x.replace(/[[\].]/g, '\\$&');
+const MALFORMED_311_CASES: [string, string, string, RegExp][] = MALFORMED_311_PATCHES.map(([name, field]) => [
+  `311-ctx-${name}`,
+  'negotiate',
+  'bad-reply',
+  new RegExp(`NEGOTIATE reply is malformed: .* in ${reEscape(field)} at offset \\d+`),
+]);
 
 const SERVERS: Record<string, Behaviour> = {
   garbage: (sock) => sock.write(Buffer.from('\x00\x00\x00\x10not smb at all!!')),
@@ -253,7 +342,31 @@ const SERVERS: Record<string, Behaviour> = {
     sock.write(encodeDirectTcp(smb1));
   },
   silent: () => {},
-  'wrong-dialect': smbServer(() => new Uint8Array(0), 0x0311),
+  // 0x0222 was SMB 2.2, the pre-release name of 3.0: no client offers it
+  'wrong-dialect': smbServer(() => new Uint8Array(0), 0x0222),
+  '311-to-a-302-client': smbServer(() => new Uint8Array(0), 0x0311),
+  ...MALFORMED_311,
+  '311-no-contexts': (sock, req) => req && sock.write(negotiateOk(req, 0x0311, undefined, [])),
+  '311-two-preauth': (sock, req) =>
+    req && sock.write(negotiateOk(req, 0x0311, undefined, [CONTEXTS_311[0] as NegotiateContext, ...CONTEXTS_311])),
+  '311-gmac': (sock, req) =>
+    req &&
+    sock.write(
+      negotiateOk(req, 0x0311, undefined, [
+        CONTEXTS_311[0] as NegotiateContext,
+        negotiateContext({ contextType: 8, signingAlgorithms: [2] }),
+      ]),
+    ),
+  '311-cipher': (sock, req) =>
+    req &&
+    sock.write(
+      negotiateOk(req, 0x0311, undefined, [CONTEXTS_311[0] as NegotiateContext, negotiateContext({ contextType: 2, ciphers: [2] })]),
+    ),
+  'acceptor-311-ok': acceptor({ treeStatus: 0, mic: 'good', dialect: 0x0311 }),
+  'acceptor-311-request-mic': acceptor({ treeStatus: 0, requestMic: true, dialect: 0x0311 }),
+  'acceptor-311-unsigned': acceptor({ treeStatus: 0, dialect: 0x0311, final311: 'unsigned' }),
+  'acceptor-311-stale-hash': acceptor({ treeStatus: 0, dialect: 0x0311, final311: 'stale-hash' }),
+  'acceptor-311-request-mic-stale-hash': acceptor({ treeStatus: 0, requestMic: true, dialect: 0x0311, final311: 'stale-hash' }),
   'logon-failure': smbServer((req) =>
     reply(
       req,
@@ -390,7 +503,15 @@ describe('smbKerberosProbe against hostile servers (loopback)', () => {
     ['truncated-smb2-message', 'negotiate', 'bad-reply', /NEGOTIATE reply is malformed: .*(input ends early|runs past)/],
     ['smb1-only', 'negotiate', 'not-smb2', /SMB1/],
     ['silent', 'negotiate', 'timeout', /no complete reply within/],
-    ['wrong-dialect', 'negotiate', 'no-common-dialect', /3\.1\.1, which was not offered/],
+    ['wrong-dialect', 'negotiate', 'no-common-dialect', /dialect 0x0222, which was not offered/],
+    ...MALFORMED_311_CASES,
+    ['311-no-contexts', 'negotiate', 'bad-reply', /carries 0 SMB2_PREAUTH_INTEGRITY_CAPABILITIES contexts/],
+    ['311-two-preauth', 'negotiate', 'bad-reply', /carries 2 SMB2_PREAUTH_INTEGRITY_CAPABILITIES contexts/],
+    ['311-gmac', 'negotiate', 'bad-reply', /signing algorithm.*\[2\]; only AES-CMAC/],
+    ['311-cipher', 'negotiate', 'bad-reply', /encryption cipher AES_128_GCM, but none was offered/],
+    ['acceptor-311-unsigned', 'session-setup', 'bad-signature', /final SESSION_SETUP response is not signed: SMB 3\.1\.1 requires it/],
+    ['acceptor-311-stale-hash', 'session-setup', 'bad-signature', /does not verify .*preauth integrity hash/],
+    ['acceptor-311-request-mic-stale-hash', 'session-setup', 'bad-signature', /does not verify .*preauth integrity hash/],
     ['logon-failure', 'session-setup', 'logon-failure', /STATUS_LOGON_FAILURE/],
     ['ntlm-only', 'session-setup', 'logon-failure', /STATUS_LOGON_FAILURE.*offered only NTLMSSP, no Kerberos/],
     ['krb-error-in-spnego', 'session-setup', 'krb-error', /KRB_AP_ERR_SKEW \(37\)/],
@@ -439,6 +560,83 @@ describe('smbKerberosProbe against hostile servers (loopback)', () => {
     assert.ok(r.ok, JSON.stringify(r.steps));
     assert.equal(r.session?.rounds, 2);
     assert.equal(r.mutualAuth, 'verified');
+    assert.equal(r.signing?.serverSignatures, 'verified');
+  });
+
+  it('malformed 3.1.1 negotiate contexts decode to a DecodeError naming the field and offset, never a crash', () => {
+    const req = decodeSmb2Message(
+      encodeSmb2Message({
+        header: {
+          creditCharge: 0,
+          status: 0,
+          command: 0,
+          credits: 1,
+          flags: 0,
+          nextCommand: 0,
+          messageId: 0n,
+          processId: 0xfeff,
+          treeId: 0,
+          sessionId: 0n,
+          signature: new Uint8Array(16),
+        },
+        body: {
+          kind: 'negotiate-request',
+          value: { securityMode: 1, capabilities: 0, clientGuid: new Uint8Array(16), dialects: [0x0311] },
+        },
+      }),
+    );
+    const good = negotiate311(req);
+    assert.equal(good.length, 188, 'the layout the patches assume');
+    const ctx = decodeSmb2Message(good).body;
+    assert.ok(ctx.kind === 'negotiate-response' && ctx.value.negotiateContexts?.length === 2);
+    for (const [name, field, patch] of MALFORMED_311_PATCHES) {
+      const bad = patch(good.slice());
+      assert.throws(
+        () => decodeSmb2Message(bad),
+        (e: unknown) => {
+          assert.ok(e instanceof DecodeError, `${name}: ${String(e)}`);
+          assert.equal(e.field, field, `${name}: ${e.message}`);
+          assert.equal(typeof e.offset, 'number', name);
+          assert.ok((e.offset as number) >= 64 && (e.offset as number) <= bad.length, `${name}: offset ${e.offset}`);
+          return true;
+        },
+        name,
+      );
+    }
+  });
+
+  it('a client capped at 3.0.2 (maxDialect) refuses a server that answers 3.1.1', async () => {
+    const r = await smbKerberosProbe({
+      host: HOST,
+      port: ports['311-to-a-302-client'] as number,
+      server: 'fake.contoso.com',
+      share: 'netlogon',
+      timeoutMs: TIMEOUT,
+      maxDialect: 0x0302,
+      credentials: { kind: 'ticket', ticket: CREDS },
+    });
+    assert.deepEqual(r.offered, [0x0202, 0x0210, 0x0300, 0x0302]);
+    const f = failed(r);
+    assert.equal(f?.code, 'no-common-dialect');
+    assert.match(f?.error ?? '', /3\.1\.1, which was not offered/);
+  });
+
+  it('a 3.1.1 server that completes the logon: the preauth-hash signing key verifies both ways, tree connected', async () => {
+    const r = await probe(ports['acceptor-311-ok'] as number);
+    assert.ok(r.ok, JSON.stringify(r.steps));
+    assert.deepEqual(r.offered, [0x0202, 0x0210, 0x0300, 0x0302, 0x0311]);
+    assert.equal(r.dialect?.name, '3.1.1');
+    assert.equal(r.preauthIntegrity, 'SHA-512');
+    assert.equal(r.serverMic, 'verified');
+    // the server only grants the tree when our TREE_CONNECT carries its (preauth-derived) signature
+    assert.deepEqual(r.signing, { algorithm: 'AES-128-CMAC', treeConnectSigned: true, serverSignatures: 'verified' });
+    assert.deepEqual(r.share, { treeId: 3, type: 'disk', flags: 0, maximalAccess: 0x1f01ff });
+  });
+
+  it('a 3.1.1 server asking for our mechListMIC: the MORE_PROCESSING response and both requests are in the hash', async () => {
+    const r = await probe(ports['acceptor-311-request-mic'] as number);
+    assert.ok(r.ok, JSON.stringify(r.steps));
+    assert.equal(r.session?.rounds, 2);
     assert.equal(r.signing?.serverSignatures, 'verified');
   });
 
