@@ -70,6 +70,8 @@ export interface ArcfourToken {
   header: Uint8Array;
   /** Whether the token came in the RFC 2743 framing. */
   framed: boolean;
+  /** The framing's mechanism OID: krb5, or Microsoft's legacy 1.2.840.48018.1.2.2 (undefined when bare). */
+  thisMech?: 'krb5' | 'ms-krb5';
   /** Absolute offset of TOK_ID in the input. */
   offset: number;
 }
@@ -109,6 +111,7 @@ export function decodeArcfourToken(bytes: Uint8Array, opts: { base?: number } = 
   const base = opts.base ?? 0;
   const r = new ByteReader(bytes, base);
   let framed = false;
+  let thisMech: ArcfourToken['thisMech'];
   if (bytes[0] === 0x60) {
     framed = true;
     r.u8('GSS-API.tag');
@@ -120,6 +123,12 @@ export function decodeArcfourToken(bytes: Uint8Array, opts: { base?: number } = 
       if (n === 0 || n > 3) throw new DecodeError('ERR_BAD_LENGTH', `a ${n}-octet DER length`, { field: 'GSS-API.length', offset: lenAt });
       len = 0;
       for (let i = 0; i < n; i++) len = len * 256 + r.u8('GSS-API.length');
+      r.check();
+      if (len < (n === 1 ? 0x80 : 1 << (8 * (n - 1))))
+        throw new DecodeError('ERR_BAD_LENGTH', `a non-minimal DER length (${n} octets for ${len})`, {
+          field: 'GSS-API.length',
+          offset: lenAt,
+        });
     }
     r.check();
     // outside DCE style the length covers the whole token (MIT g_verify_token_header, Heimdal _gssapi_verify_mech_header)
@@ -139,6 +148,7 @@ export function decodeArcfourToken(bytes: Uint8Array, opts: { base?: number } = 
         field: 'thisMech',
         offset: oidAt,
       });
+    thisMech = sameBytes(oid, KRB5_OID_DER) ? 'krb5' : 'ms-krb5';
   }
   const offset = r.offset;
   const header = r.copy(HEADER, 'header');
@@ -185,6 +195,7 @@ export function decodeArcfourToken(bytes: Uint8Array, opts: { base?: number } = 
       data: new Uint8Array(0),
       header,
       framed,
+      ...(thisMech ? { thisMech } : {}),
       offset,
     };
   }
@@ -203,19 +214,23 @@ export function decodeArcfourToken(bytes: Uint8Array, opts: { base?: number } = 
     data,
     header,
     framed,
+    ...(thisMech ? { thisMech } : {}),
     offset,
   };
 }
 
 /** The token's octets, framed when `t.framed` (the exact inverse of decodeArcfourToken). */
 export function encodeArcfourToken(
-  t: Pick<ArcfourToken, 'tokId' | 'sealAlg' | 'sndSeq' | 'sgnCksum' | 'data' | 'framed'> & { confounder?: Uint8Array },
+  t: Pick<ArcfourToken, 'tokId' | 'sealAlg' | 'sndSeq' | 'sgnCksum' | 'data' | 'framed'> & {
+    confounder?: Uint8Array;
+    thisMech?: ArcfourToken['thisMech'];
+  },
 ): Uint8Array {
   const body =
     t.tokId === ArcfourTokId.MIC
       ? concatBytes(headerOf(t.tokId, 0xffff), t.sndSeq, t.sgnCksum)
       : concatBytes(headerOf(t.tokId, t.sealAlg), t.sndSeq, t.sgnCksum, t.confounder ?? new Uint8Array(8), t.data);
-  return t.framed ? frame(body) : body;
+  return t.framed ? frame(body, t.thisMech === 'ms-krb5' ? KRB5_MS_OID_DER : KRB5_OID_DER) : body;
 }
 
 function headerOf(tokId: number, sealAlg: number): Uint8Array {
@@ -223,8 +238,8 @@ function headerOf(tokId: number, sealAlg: number): Uint8Array {
 }
 
 /** RFC 2743 §3.1: 60, DER length, the krb5 OID, the token. */
-function frame(body: Uint8Array): Uint8Array {
-  const n = KRB5_OID_DER.length + body.length;
+function frame(body: Uint8Array, oid: Uint8Array): Uint8Array {
+  const n = oid.length + body.length;
   const len =
     n < 0x80
       ? Uint8Array.of(n)
@@ -234,7 +249,7 @@ function frame(body: Uint8Array): Uint8Array {
           ? Uint8Array.of(0x82, n >> 8, n & 0xff)
           : Uint8Array.of(0x83, n >> 16, (n >> 8) & 0xff, n & 0xff);
   if (n > 0xffffff) throw new RangeError('an RFC 4757 token longer than 16 MB');
-  return concatBytes(Uint8Array.of(0x60), len, KRB5_OID_DER, body);
+  return concatBytes(Uint8Array.of(0x60), len, oid, body);
 }
 
 // ---------------------------------------------------------------------------------------------------------
