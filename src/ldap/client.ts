@@ -42,6 +42,8 @@ export interface BindInfo {
   spn: string;
   /** Kerberos mutual authentication (the AP-REP); a simple bind relies on the TLS certificate instead */
   mutualAuth: boolean;
+  /** SASL binds: the GSS context key's enctype and so the token format (23/24 RC4-HMAC: RFC 4757, else RFC 4121) */
+  context?: { enctype: number; tokens: 'rfc4121' | 'rfc4757' };
 }
 
 export interface RootDse {
@@ -165,7 +167,14 @@ export class LdapClient {
           },
         );
       if (choice.chosen !== 'none') this.conn.startSecurityLayer(ctx, choice.chosen === 'confidentiality');
-      return { mechanism: 'GSSAPI', layer: choice.chosen, offered: choice.offered, spn, mutualAuth: true };
+      return {
+        mechanism: 'GSSAPI',
+        layer: choice.chosen,
+        offered: choice.offered,
+        spn,
+        mutualAuth: true,
+        context: { enctype: ctx.key.enctype, tokens: ctx.tokens },
+      };
     } catch (e) {
       if (e instanceof SaslError)
         throw new LdapError('ERR_LDAP_SASL', `GSSAPI bind to ${this.conn.peer} as ${spn}: ${e.message}`, { cause: e });
@@ -205,7 +214,14 @@ export class LdapClient {
       }
       this.conn.startSecurityLayer(acc.ctx, !integrityOnly);
       const layer: SaslLayerName = integrityOnly ? 'integrity' : 'confidentiality';
-      return { mechanism: 'GSS-SPNEGO', layer, offered: [layer], spn, mutualAuth: true };
+      return {
+        mechanism: 'GSS-SPNEGO',
+        layer,
+        offered: [layer],
+        spn,
+        mutualAuth: true,
+        context: { enctype: acc.ctx.key.enctype, tokens: acc.ctx.tokens },
+      };
     } catch (e) {
       if (e instanceof SaslError)
         throw new LdapError('ERR_LDAP_SASL', `GSS-SPNEGO bind to ${this.conn.peer} as ${spn}: ${e.message}`, { cause: e });

@@ -3,7 +3,8 @@
  * forged 2 GB length, a notice of disconnection, the wrong answer, nothing at all, a refused port. Each ends in an
  * LdapError that says what happened, within the timeout, and nothing crashes. Also the SASL pieces that do not need a
  * KDC: RFC 4121 Wrap tokens made by wrapCfx open with unwrapCfx (sealed and signed, AES128/AES256), the RFC 4752
- * security-layer negotiation, and the refusals (reflected token, wrong key, replayed sequence number).
+ * security-layer negotiation, and the refusals (reflected token, wrong key, replayed sequence number); the same with
+ * an RC4-HMAC context, whose tokens are RFC 4757 §7.3 Wrap tokens (src/protocol/gss/arcfour.ts).
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -12,6 +13,7 @@ import { randomBytes, randomToKey } from '../../src/crypto/index.js';
 import { LdapClient } from '../../src/ldap/client.js';
 import { LdapConnection, LdapError } from '../../src/ldap/connection.js';
 import { type GssContext, gssapiNegotiateLayer, SaslError, unwrapFromServer, wrapToServer } from '../../src/ldap/sasl-gssapi.js';
+import { decodeArcfourToken, getMicArcfour, unwrapArcfour, wrapArcfour } from '../../src/protocol/gss/arcfour.js';
 import { decodePerMessageToken, micCfx, type SessionKey, unwrapCfx, verifyCfxMic, wrapCfx } from '../../src/protocol/gss/per-message.js';
 import { decodeLdapMessage, encodeLdapMessage, Framer, ldapMessageLength } from '../../src/protocol/ldap/index.js';
 
@@ -327,6 +329,83 @@ describe('SASL GSSAPI security layer (RFC 4752 §3.1, RFC 4121 Wrap tokens)', ()
     assert.throws(
       () => unwrapFromServer(p.client, Uint8Array.of(1, 2, 3)),
       (e: SaslError) => e instanceof SaslError && /not a GSS Wrap token/.test(e.message),
+    );
+  });
+});
+
+describe('SASL GSSAPI security layer with an RC4-HMAC context (RFC 4757 §7.3 Wrap tokens)', () => {
+  const ctxPair = (): { client: GssContext; server: GssContext } => {
+    const key: SessionKey = { enctype: 23, key: randomBytes(16) };
+    return {
+      client: { key, acceptorSubkey: false, tokens: 'rfc4757', sendSeq: 100n, recvSeq: 0xfffffffen },
+      server: { key, acceptorSubkey: false, tokens: 'rfc4757', sendSeq: 0xfffffffen, recvSeq: 100n },
+    };
+  };
+  const serverWrap = (s: GssContext, msg: Uint8Array, sealed = false) => {
+    const t = wrapArcfour(msg, s.key, { initiator: false, sealed, seqNumber: Number(s.sendSeq) });
+    s.sendSeq = (s.sendSeq + 1n) & 0xffffffffn;
+    return t;
+  };
+
+  it('the layer offer and answer, then sealed messages both ways; the 32-bit sequence number wraps', () => {
+    const { client, server } = ctxPair();
+    const c = gssapiNegotiateLayer(client, serverWrap(server, Uint8Array.of(7, 0, 0x10, 0)));
+    assert.equal(c.chosen, 'confidentiality');
+    const t = decodeArcfourToken(c.token);
+    assert.ok(t.kind === 'wrap' && !t.sealed && t.framed);
+    const answer = unwrapArcfour(t, server.key, { from: 'initiator', expectSeq: 100 });
+    assert.deepEqual(answer.payload, Uint8Array.of(4, 0xff, 0xff, 0xff));
+    const msg = new TextEncoder().encode('0\x05\x02\x01\x02B\x00');
+    const sealed = wrapToServer(client, msg, true);
+    assert.equal(decodeArcfourToken(sealed).sealed, true);
+    assert.deepEqual(unwrapArcfour(sealed, server.key, { from: 'initiator', expectSeq: 101 }).payload, msg);
+    assert.deepEqual(unwrapFromServer(client, serverWrap(server, msg, true), 'wrap', true), msg);
+    assert.equal(client.recvSeq, 0n, 'after 0xffffffff comes 0');
+    assert.deepEqual(unwrapFromServer(client, serverWrap(server, msg, true), 'wrap', true), msg);
+  });
+
+  it('refusals: a reflected token, a wrong key, a replay, an unsealed token under confidentiality, an AES token, garbage', () => {
+    let p = ctxPair();
+    const reflected = wrapToServer(p.client, Uint8Array.of(7, 0, 0, 0), false);
+    assert.throws(
+      () => unwrapFromServer(p.client, reflected),
+      (e: SaslError) => e instanceof SaslError && /reflected token/.test(e.message),
+    );
+    p = ctxPair();
+    assert.throws(
+      () => unwrapFromServer(p.client, serverWrap(ctxPair().server, Uint8Array.of(1))),
+      (e: SaslError) => /does not verify with the context key .*GSS_S_BAD_SIG/.test(e.message),
+    );
+    p = ctxPair();
+    const t = serverWrap(p.server, Uint8Array.of(1));
+    assert.deepEqual(unwrapFromServer(p.client, t), Uint8Array.of(1));
+    assert.throws(
+      () => unwrapFromServer(p.client, t),
+      (e: SaslError) => /sequence number 4294967294, expected 4294967295 .*GSS_S_DUPLICATE_TOKEN/.test(e.message),
+    );
+    p = ctxPair();
+    assert.throws(
+      () => unwrapFromServer(p.client, serverWrap(p.server, Uint8Array.of(1)), 'wrap', true),
+      (e: SaslError) => /not sealed \(SEAL_ALG FF FF\)/.test(e.message),
+    );
+    p = ctxPair();
+    const aes = wrapCfx(
+      Uint8Array.of(1),
+      { enctype: 18, key: randomBytes(32) },
+      { sentByAcceptor: true, sealed: true, acceptorSubkey: true, sndSeq: 1n },
+    );
+    assert.throws(
+      () => unwrapFromServer(p.client, aes),
+      (e: SaslError) => /not an RFC 4757 \(RC4-HMAC\) Wrap token.*the context is not RC4/.test(e.message),
+    );
+    assert.throws(
+      () => unwrapFromServer(p.client, Uint8Array.of(0x60, 0x03, 1, 2, 3)),
+      (e: SaslError) => e instanceof SaslError && /not an RFC 4757/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        gssapiNegotiateLayer(p.client, getMicArcfour(Uint8Array.of(7, 0, 0, 0), p.server.key, { initiator: false, seqNumber: 0xfffffffe })),
+      (e: SaslError) => e instanceof SaslError && /MIC token \(01 01\) where a Wrap token/.test(e.message),
     );
   });
 });

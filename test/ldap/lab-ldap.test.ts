@@ -4,9 +4,12 @@
 // catalogue's own duplicate-spn injection (samba-tool registers the SPN on a second account).
 // Run under the shared lab lock: flock /tmp/kerbscope-lab.lock node --import tsx --test test/ldap/lab-ldap.test.ts
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sambaDcDir } from '../../lab/backends/samba-lab.js';
+import { captureStart } from '../../lab/capture.js';
 import { runStep } from '../../lab/clients.js';
 import { applyScenario, type LabBase, startBase } from '../../lab/index.js';
 import { run } from '../../lab/proc.js';
@@ -27,7 +30,7 @@ interface Ran {
 const ccacheOf = (env: LabEnv) => join(env.dir, 'client', 'ccache');
 
 /** The built CLI in the client namespace: password on stdin unless `ccache` (then MIT kinit's ccache). */
-async function spn(env: LabEnv, args: string[], opts: { ccache?: boolean } = {}): Promise<Ran> {
+async function spn(env: LabEnv, args: string[], opts: { ccache?: boolean; conf?: string } = {}): Promise<Ran> {
   const argv = [...env.net.clientExec, process.execPath, CLI_PATH, 'spn', ...args, '--timeout', '5000'];
   if (!opts.ccache) argv.push('--user', env.user, '--password-stdin');
   const r = await run(argv, {
@@ -35,7 +38,7 @@ async function spn(env: LabEnv, args: string[], opts: { ccache?: boolean } = {})
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: join(env.dir, 'client'),
       LANG: 'C',
-      KRB5_CONFIG: env.krb5.conf,
+      KRB5_CONFIG: opts.conf ?? env.krb5.conf,
       KRB5CCNAME: opts.ccache ? `FILE:${ccacheOf(env)}` : `FILE:${join(env.dir, 'client', 'no-ccache')}`,
     },
     input: opts.ccache ? undefined : `${env.password}\n`,
@@ -83,9 +86,12 @@ async function ldapsearch(
   filter: string,
   attrs: string[],
   where: { url: string; base: string } = { url: 'ldap://dc1.contoso.com', base: BASE_DN },
+  krb: { conf: string; ccache: string } = { conf: env.krb5.conf, ccache: ccacheOf(env) },
 ): Promise<LdifEntry[]> {
-  const k = await runStep(env, { tool: 'kinit' });
-  assert.equal(k.code, 0, `kinit: ${k.stderr}`);
+  if (krb.ccache === ccacheOf(env)) {
+    const k = await runStep(env, { tool: 'kinit' });
+    assert.equal(k.code, 0, `kinit: ${k.stderr}`);
+  }
   const r = await run(
     [
       ...env.net.clientExec,
@@ -113,8 +119,8 @@ async function ldapsearch(
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: join(env.dir, 'client'),
         LANG: 'C',
-        KRB5_CONFIG: env.krb5.conf,
-        KRB5CCNAME: `FILE:${ccacheOf(env)}`,
+        KRB5_CONFIG: krb.conf,
+        KRB5CCNAME: `FILE:${krb.ccache}`,
       },
       timeoutMs: 30_000,
     },
@@ -350,6 +356,98 @@ if (requireLab('samba')) {
       const missing = await spn(env(), ['owner', 'HTTP/nospn.contoso.com']);
       assert.equal(missing.code, 1);
       assert.match(missing.stdout, /No account holds HTTP\/nospn\.contoso\.com/);
+    });
+
+    it('an RC4-only client (arcfour-hmac ldap/ ticket): RFC 4757 Wrap tokens, sealed and signed, GSSAPI and GSS-SPNEGO, the same answer as ldapsearch', async () => {
+      // a krb5.conf that asks only for arcfour-hmac (kerbscope reads default_tkt_enctypes, MIT kinit/kvno both lines)
+      mkdirSync(join(env().dir, 'client'), { recursive: true });
+      const conf = join(env().dir, 'client', 'krb5-rc4.conf');
+      writeFileSync(
+        conf,
+        readFileSync(env().krb5.conf, 'utf8').replace(
+          /^\[libdefaults\]\n/m,
+          '[libdefaults]\n    default_tkt_enctypes = arcfour-hmac\n    default_tgs_enctypes = arcfour-hmac\n    permitted_enctypes = arcfour-hmac aes256-cts-hmac-sha1-96\n    allow_weak_crypto = true\n',
+        ),
+      );
+      // ldapsearch (MIT krb5 + cyrus-sasl) with the same configuration: its ldap/ ticket's session key is RC4
+      const ccache = join(env().dir, 'client', 'ccache-rc4');
+      const krbEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', KRB5_CONFIG: conf, KRB5CCNAME: `FILE:${ccache}` };
+      const k = await run([...env().net.clientExec, 'kinit', env().user], { env: krbEnv, input: `${env().password}\n`, timeoutMs: 20_000 });
+      assert.equal(k.code, 0, `kinit: ${k.stderr}`);
+      const theirs = queryRows(
+        await ldapsearch(env(), '(servicePrincipalName=HTTP/*)', ['servicePrincipalName', 'sAMAccountName', 'objectClass'], undefined, {
+          conf,
+          ccache,
+        }),
+        'HTTP/*',
+      );
+      const kl = await run([...env().net.clientExec, 'klist', '-e'], { env: krbEnv, timeoutMs: 10_000 });
+      // the session key is RC4 (what the GSS tokens are keyed with); the ticket itself stays under the DC's AES key
+      assert.match(kl.stdout, /ldap\/dc1\.contoso\.com@CONTOSO\.COM\n\s+.*Etype \(skey, tkt\): (DEPRECATED:)?arcfour-hmac, /, kl.stdout);
+
+      // kerbscope, every bind on the wire: the DC answers kerbscope's RFC 4757 tokens with its own
+      const pcap = join(env().dir, 'client', 'rc4.pcapng');
+      const cap = await captureStart(pcap, env().net, (base as LabBase).janitor, 'eth0', 'tcp port 389 or port 88');
+      const runs: [string[], RegExp][] = [
+        [[], /SASL GSSAPI as john@CONTOSO\.COM, confidentiality\)$/m],
+        [['--sasl-layer', 'integrity'], /SASL GSSAPI as john@CONTOSO\.COM, integrity\)$/m],
+        [['--sasl-mech', 'GSS-SPNEGO'], /SASL GSS-SPNEGO as john@CONTOSO\.COM, confidentiality\)$/m],
+        [['--sasl-mech', 'GSS-SPNEGO', '--sasl-layer', 'integrity'], /SASL GSS-SPNEGO as john@CONTOSO\.COM, integrity\)$/m],
+      ];
+      try {
+        for (const [extra, line] of runs) {
+          const j = await spn(env(), ['query', 'HTTP/*', '--json', ...extra], { conf });
+          assert.equal(j.code, 0, `${extra.join(' ')}: ${j.stderr}`);
+          const ours = j.json.results.map((x: any) => `${x.spn}|${x.account}|${lc(x.dn)}|${x.objectClass}`).sort();
+          assert.deepEqual(ours, theirs, extra.join(' '));
+          const text = await spn(env(), ['query', 'HTTP/*', ...extra], { conf });
+          assert.equal(text.code, 0, text.stderr);
+          assert.match(text.stdout, line);
+        }
+      } finally {
+        await cap.stop();
+      }
+      // tshark on the capture, with the lab's keytab: every session key kerbscope got is RC4, and the LDAP traffic
+      // is RC4-HMAC per-message tokens (TOK_ID 02 01; SEAL_ALG 10 00 sealed, FF FF signed), both directions
+      const ts = (filter: string, fields: string[]) =>
+        execFileSync(
+          'tshark',
+          [
+            '-r',
+            pcap,
+            '-o',
+            'kerberos.decrypt:TRUE',
+            '-o',
+            `kerberos.file:${env().decryptKeytab}`,
+            '-Y',
+            filter,
+            '-T',
+            'fields',
+            ...fields.flatMap((f) => ['-e', f]),
+          ],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+        )
+          .split('\n')
+          .filter(Boolean);
+      const tgsKeys = ts('kerberos.msg_type == 13', ['kerberos.keytype']).flatMap((l) => l.split(','));
+      assert.ok(tgsKeys.length >= 4, `TGS-REPs seen: ${tgsKeys.length}`);
+      assert.ok(
+        tgsKeys.every((x) => x === '23'),
+        `every key in kerbscope's TGS-REPs is arcfour-hmac (23): ${tgsKeys.join(',')}`,
+      );
+      const toks = ts('spnego.krb5.tok_id', ['ip.src', 'spnego.krb5.tok_id', 'spnego.krb5.sgn_alg', 'spnego.krb5.seal_alg']);
+      const wraps = toks.filter((l) => l.split('\t')[1] === '0x0102');
+      assert.ok(!toks.some((l) => /0x0504|0x0404/.test(l)), 'no RFC 4121 token');
+      const sealed = wraps.filter((l) => l.split('\t')[3] === '0x0010');
+      const signed = wraps.filter((l) => l.split('\t')[3] === '0xffff');
+      assert.ok(
+        sealed.some((l) => l.startsWith('10.201.0.10\t')) && sealed.some((l) => !l.startsWith('10.201.0.10\t')),
+        'sealed both ways',
+      );
+      assert.ok(
+        signed.some((l) => l.startsWith('10.201.0.10\t')) && signed.some((l) => !l.startsWith('10.201.0.10\t')),
+        'signed both ways',
+      );
     });
 
     it('spn owner after enctype-unsupported (RC4 only): msDS-SupportedEncryptionTypes 4 named, RC4 keytab, warning', async () => {
