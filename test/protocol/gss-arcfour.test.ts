@@ -263,7 +263,11 @@ describe('hostile RFC 4757 tokens → DecodeError or ArcfourError, never a crash
     rejects(() => decodeArcfourToken(at(1, 0x85)), 'decode', /5-octet DER length/);
     const mic = getMicArcfour(Uint8Array.of(1), KEY, { initiator: true, seqNumber: 1, framed: false });
     rejects(() => decodeArcfourToken(new Uint8Array([...mic, 0])), 'decode', /after the MIC token/);
-    rejects(() => decodeArcfourToken(Uint8Array.of(0x05, 0x04, 0x06, 0xff, 0, 0, 0, 0x1c, 0, 0, 0, 0, 0, 0, 0, 1)), 'decode', /RFC 4121 token/);
+    rejects(
+      () => decodeArcfourToken(Uint8Array.of(0x05, 0x04, 0x06, 0xff, 0, 0, 0, 0x1c, 0, 0, 0, 0, 0, 0, 0, 1)),
+      'decode',
+      /RFC 4121 token/,
+    );
   });
 
   it('a replayed token, a gap, a reflected token, bad padding, a non-RC4 key', () => {
