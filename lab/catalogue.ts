@@ -5,7 +5,7 @@
 // Wire expectations were observed with MIT krb5 1.20 clients, mod_auth_gssapi 1.6.4, Samba 4.17 (RECIPES §2-§7).
 // Kerberos error codes: RFC 4120 §7.5.9 (KDC_ERR_* / KRB_AP_ERR_*).
 
-import { sambaOps } from './backends/samba-ops.js';
+import { type DelegationSetup, FRONT_END, sambaOps } from './backends/samba-ops.js';
 import { dropPort, firewall, IP, rejectPort } from './netns.js';
 import type { LabEnv, ProbeStep, Scenario, ScenarioImpl, Step, StepExpect, Undo } from './types.js';
 
@@ -44,6 +44,49 @@ async function setA(env: LabEnv, name: string, ip: string): Promise<Undo> {
   return async () => {
     await env.ops.dns.remove(name, 'A', ip);
     await env.ops.dns.set(name, 'A', old);
+  };
+}
+
+// ---- delegation scenarios: one front end (svc-front), the DC's cifs/ and ldap/ as back ends ----------------------
+
+const CIFS_DC = 'cifs/dc1.contoso.com';
+
+function delegationScenario(o: {
+  id: string;
+  title: string;
+  rootCause: string;
+  symptom: string;
+  setup: DelegationSetup;
+  to: string;
+  user?: string;
+  works: boolean;
+  seen: string;
+}): Scenario {
+  const user = o.user ?? 'john';
+  const step: Step = { tool: 's4u', keytab: FRONT_END.keytab, principal: `${FRONT_END.account}@CONTOSO.COM`, user, spn: o.to };
+  return {
+    id: o.id,
+    seed: 'delegation',
+    title: o.title,
+    rootCause: o.rootCause,
+    symptom: o.symptom,
+    source: 'delegation',
+    backends: {
+      samba: {
+        inject: async (env) => sambaOps(env).delegation(o.setup),
+        probe: () => [o.works ? ok(step) : fails(step, /KDC can't fulfill requested option/)],
+        wire: [
+          'kerberos.msg_type == 12 && kerberos.padata_type == 129',
+          o.works ? `kerberos.msg_type == 13 && kerberos.SNameString == "${o.to.split('/')[0]}"` : krbErr(13),
+        ],
+        delegation: { frontEnd: FRONT_END.account, to: o.to, user, keytab: FRONT_END.keytab },
+        seen: o.seen,
+      },
+    },
+    notOn: {
+      mit: "MIT's db2 KDB has no delegation settings (krbAllowedToDelegateTo needs the LDAP KDB) and no directory for kerbscope delegation to read",
+      embedded: 'the embedded lab has no LDAP directory to read delegation settings from, and its KDC does not implement S4U',
+    },
   };
 }
 
@@ -714,6 +757,81 @@ export const SCENARIOS: Scenario[] = [
       embedded: 'the embedded lab has no SMB server (kerbscope has an SMB2 client, tested against Samba smbd)',
     },
   },
+  // ---- delegation (issue 9): a front end acting as the user towards a back end (MS-SFU). Held to `kerbscope
+  // delegation`; the ground truth is MIT's own S4U client with the front end's keytab (kvno -U USER -P SPN).
+  delegationScenario({
+    id: 'delegation-healthy',
+    title: 'Constrained delegation with protocol transition from the front end to cifs/ on the DC works',
+    rootCause: 'healthy',
+    symptom: "kvno -U john -P cifs/dc1.contoso.com gets a ticket to the back end in john's name",
+    setup: { allowedTo: [CIFS_DC], protocolTransition: true },
+    to: CIFS_DC,
+    works: true,
+    seen: 'TGS-REQ with PA-FOR-USER (129) → TGS-REP (forwardable evidence); TGS-REQ with PA-PAC-OPTIONS (167) → TGS-REP for cifs/dc1',
+  }),
+  delegationScenario({
+    id: 'delegation-wrong-spn',
+    title: 'Constrained delegation is set up to another SPN than the back end the front end asks for',
+    rootCause: 'delegation-spn-not-allowed',
+    symptom: 'the back end sees no user (or the front end\'s own identity); kvno -U -P: "KDC can\'t fulfill requested option"',
+    setup: { allowedTo: [CIFS_DC], protocolTransition: true },
+    to: 'ldap/dc1.contoso.com',
+    works: false,
+    seen: 'S4U2Self → TGS-REP; S4U2Proxy for ldap/dc1 → KRB-ERROR 13 KDC_ERR_BADOPTION',
+  }),
+  delegationScenario({
+    id: 'delegation-no-protocol-transition',
+    title: 'Constrained delegation "Kerberos only": no protocol transition, so the S4U2Self ticket is not forwardable',
+    rootCause: 'delegation-protocol-transition',
+    symptom:
+      'delegation works for users who logged on with Kerberos, fails for forms/NTLM logons; kvno -U -P: "KDC can\'t fulfill requested option"',
+    setup: { allowedTo: [CIFS_DC] },
+    to: CIFS_DC,
+    works: false,
+    seen: 'S4U2Self → TGS-REP (evidence not forwardable); S4U2Proxy → KRB-ERROR 13 KDC_ERR_BADOPTION',
+  }),
+  delegationScenario({
+    id: 'delegation-sensitive-user',
+    title: 'The user is marked "Account is sensitive and cannot be delegated" (UF_NOT_DELEGATED)',
+    rootCause: 'delegation-user-sensitive',
+    symptom: 'delegation works for other users, never for this one',
+    setup: { allowedTo: [CIFS_DC], protocolTransition: true, sensitiveUser: 'sensitive1' },
+    user: 'sensitive1',
+    to: CIFS_DC,
+    works: false,
+    seen: 'S4U2Self → TGS-REP (evidence not forwardable); S4U2Proxy → KRB-ERROR 13 KDC_ERR_BADOPTION',
+  }),
+  delegationScenario({
+    id: 'delegation-protected-user',
+    title: 'The user is in Protected Users (Windows never delegates it; Samba 4.17 does)',
+    rootCause: 'delegation-user-sensitive',
+    symptom: 'on Windows DCs delegation fails for this user only; on Samba 4.17 it works',
+    setup: { allowedTo: [CIFS_DC], protocolTransition: true, protectedUser: 'protected1' },
+    user: 'protected1',
+    to: CIFS_DC,
+    works: true,
+    seen: 'Samba 4.17 delegates a Protected Users member: S4U2Proxy → TGS-REP (kerbscope warns; a Windows KDC answers 13)',
+  }),
+  delegationScenario({
+    id: 'delegation-none',
+    title: 'No delegation at all: no msDS-AllowedToDelegateTo on the front end, no resource-based entry on the back end',
+    rootCause: 'delegation-not-configured',
+    symptom: 'the back end sees the front end or nobody; kvno -U -P: "KDC can\'t fulfill requested option"',
+    setup: {},
+    to: CIFS_DC,
+    works: false,
+    seen: 'S4U2Self → TGS-REP; S4U2Proxy → KRB-ERROR 13 KDC_ERR_BADOPTION',
+  }),
+  delegationScenario({
+    id: 'delegation-rbcd-unsupported',
+    title: "Resource-based delegation set on the back end, refused by a KDC that does not implement it (Samba 4.17's Heimdal KDC)",
+    rootCause: 'delegation-kdc-refused',
+    symptom: 'kvno -U -P: "KDC can\'t fulfill requested option" although msDS-AllowedToActOnBehalfOfOtherIdentity lists the front end',
+    setup: { rbcdOnDc: true },
+    to: CIFS_DC,
+    works: false,
+    seen: 'S4U2Proxy with PA-PAC-OPTIONS resource-based-constrained-delegation → KRB-ERROR 13 (Samba 4.17: "Constrained delegation not allowed")',
+  }),
 ];
 
 // ---- the embedded backend: held to a real one -----------------------------------------------------------------

@@ -95,6 +95,19 @@ export function stepArgv(
     }
     case 'dig':
       return { argv: ['dig', '+time=1', '+tries=1', step.name, step.type] };
+    case 's4u':
+      return {
+        argv: [
+          'sh',
+          '-c',
+          'kinit -f -k -t "$1" "$2" && kvno -U "$3" -P "$4"',
+          's4u',
+          join(env.dir, step.keytab),
+          step.principal,
+          step.user,
+          step.spn,
+        ],
+      };
   }
 }
 

@@ -68,7 +68,12 @@ export type Step =
   | { tool: 'ldapsearch'; host: string }
   /** CLDAP netlogon ping (UDP 389), the DC locator's first packet: `net ads lookup` */
   | { tool: 'cldap'; server: string }
-  | { tool: 'dig'; name: string; type: string };
+  | { tool: 'dig'; name: string; type: string }
+  /**
+   * The front end's S4U proof with MIT's own client: `kinit -f -k -t KEYTAB PRINCIPAL` then `kvno -U USER -P SPN`
+   * (S4U2Self for USER, S4U2Proxy to SPN). `keytab` is relative to the lab folder (the injection writes it).
+   */
+  | { tool: 's4u'; keytab: string; principal: string; user: string; spn: string };
 
 export interface StepExpect {
   /** exit code: a number, or 'nonzero' */
@@ -96,6 +101,8 @@ export interface ScenarioImpl {
   user?: string;
   /** what the admin also tells `kerbscope check` in this situation (e.g. the site's account: --site-account) */
   checkArgs?: (env: LabEnv) => string[];
+  /** a `delegation` scenario: the arguments of `kerbscope delegation` (the keytab relative to the lab folder) */
+  delegation?: { frontEnd: string; to: string; user: string; keytab: string };
   /** break the running base; returns an undo (omitted: nothing to undo) */
   inject?: (env: LabEnv) => Promise<Undo | undefined>;
   /** the client run that shows the failure (the last step's expect is "what the real client reports") */
@@ -125,4 +132,9 @@ export interface Scenario {
   backends: Partial<Record<BackendId, ScenarioImpl>>;
   /** backends on which this cannot be reproduced, and why */
   notOn?: Partial<Record<BackendId, string>>;
+  /**
+   * the kerbscope command held to this scenario: `check` (default: check, and trace on its capture) or `delegation`
+   * (the directory's delegation settings and the S4U proof; check has no front end to act as)
+   */
+  source?: 'check' | 'delegation';
 }

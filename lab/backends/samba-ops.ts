@@ -45,7 +45,25 @@ export interface SambaOps {
   enctypeKeytab(spn: string, host: string): Promise<Undo>;
   rc4OnlyAccount(spn: string): Promise<Undo>;
   bigTokenUser(name: string): Promise<Undo>;
+  delegation(setup: DelegationSetup): Promise<Undo>;
 }
+
+/** A front end (user account svc-front, SPN HTTP/front.contoso.com, keytab `front.keytab` in the lab folder) set up for delegation. */
+export interface DelegationSetup {
+  /** msDS-AllowedToDelegateTo (samba-tool delegation add-service) */
+  allowedTo?: string[];
+  /** UF_TRUSTED_TO_AUTHENTICATE_FOR_DELEGATION (for-any-protocol) */
+  protocolTransition?: boolean;
+  /** UF_TRUSTED_FOR_DELEGATION (for-any-service) */
+  unconstrained?: boolean;
+  /** the DC's computer account (host/ and so cifs/dc1) lists the front end in msDS-AllowedToActOnBehalfOfOtherIdentity */
+  rbcdOnDc?: boolean;
+  /** users to create, sensitive (UF_NOT_DELEGATED) or in Protected Users */
+  sensitiveUser?: string;
+  protectedUser?: string;
+}
+
+export const FRONT_END = { account: 'svc-front', spn: 'HTTP/front.contoso.com', keytab: 'front.keytab' } as const;
 
 export const SAMBA_PASSWORD = 'Passw0rd!John1';
 
@@ -145,6 +163,35 @@ export function sambaOps(env: LabEnv): SambaOps {
         const account = await serviceAccount(m, dc, spn);
         await m.setSupportedEnctypes(dc, account, 0x4);
         return () => m.setSupportedEnctypes(dc, account, null);
+      }),
+    delegation: (setup) =>
+      withMod(async (m, dc) => {
+        const fe = FRONT_END.account;
+        await ensureUser(m, dc, fe);
+        await quiet(m.addSpn(dc, FRONT_END.spn, fe));
+        await m.exportKeytab(dc, fe, join(env.dir, FRONT_END.keytab));
+        // samba-tool exits 255 when a flag already has the wanted value: `quiet` keeps these idempotent
+        const tool = (args: string[]) => quiet(m.samba(dc, args).then((r) => (r.code === 0 ? r : Promise.reject(new Error(r.stderr)))));
+        const reset = async () => {
+          for (const spn of ['cifs/dc1.contoso.com', 'ldap/dc1.contoso.com']) await tool(['delegation', 'del-service', fe, spn]);
+          await tool(['delegation', 'del-principal', 'DC1$', fe]);
+          await tool(['delegation', 'for-any-protocol', fe, 'off']);
+          await tool(['delegation', 'for-any-service', fe, 'off']);
+        };
+        await reset();
+        if (setup.protocolTransition) await tool(['delegation', 'for-any-protocol', fe, 'on']);
+        if (setup.unconstrained) await tool(['delegation', 'for-any-service', fe, 'on']);
+        for (const spn of setup.allowedTo ?? []) await tool(['delegation', 'add-service', fe, spn]);
+        if (setup.rbcdOnDc) await tool(['delegation', 'add-principal', 'DC1$', fe]);
+        if (setup.sensitiveUser) {
+          await ensureUser(m, dc, setup.sensitiveUser);
+          await tool(['user', 'sensitive', setup.sensitiveUser, 'on']);
+        }
+        if (setup.protectedUser) {
+          await ensureUser(m, dc, setup.protectedUser);
+          await tool(['group', 'addmembers', 'Protected Users', setup.protectedUser]);
+        }
+        return reset;
       }),
     bigTokenUser: (name) =>
       withMod(async (m, dc) => {

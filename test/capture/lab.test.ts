@@ -41,7 +41,8 @@ async function traceFile(file: string, ...keytabs: string[]): Promise<TraceResul
 }
 
 for (const backend of backends) {
-  const ids = SCENARIOS.filter((s) => s.backends[backend] && (!only || only.includes(s.id)));
+  // delegation scenarios are held to `kerbscope delegation` (test/directory/lab-directory.test.ts), not to trace
+  const ids = SCENARIOS.filter((s) => s.source !== 'delegation' && s.backends[backend] && (!only || only.includes(s.id)));
   if (!ids.length || !requireLab(backend)) continue;
   describe(`trace on the ${backend} lab`, { timeout: 40 * 60_000 }, () => {
     let base: LabBase | undefined;

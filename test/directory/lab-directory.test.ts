@@ -1,19 +1,20 @@
-// `kerbscope delegation` against the lab's real Samba 4.17 AD DC, every case beside MIT's own S4U client: the same
-// front-end keytab, `kinit -f -k` then `kvno -U USER -P SPN` (S4U2Self + S4U2Proxy). The directory is set up with
-// samba-tool delegation / user sensitive / group addmembers, as an admin would on Samba. For each case kerbscope's
-// S4U2Proxy hop must agree with kvno, and findings[0] must name the cause the case was built with.
+// `kerbscope delegation` against the lab's real Samba 4.17 AD DC, held to the catalogue's delegation scenarios
+// (lab/catalogue.ts, source 'delegation'): each is injected as an admin would on Samba (samba-tool delegation / user
+// sensitive / group addmembers), its probe runs MIT's own S4U client with the front end's keytab (`kinit -f -k`,
+// `kvno -U USER -P SPN`), and kerbscope, run with the same keytab, must agree with kvno hop for hop and name the
+// scenario's root cause as findings[0].
 //
 // Also `kerbscope tokensize` against a user in 300 groups (the catalogue's bigTokenUser), with the ground truth from
 // a real ticket MIT's kvno gets for that user: its PAC's GroupIds count (decrypted with the lab's decrypt keytab),
 // and check naming the group count in token-too-large for the catalogue's token-too-large scenario.
 // Run under the shared lab lock: flock /tmp/kerbscope-lab.lock node --import tsx --test test/directory/lab-directory.test.ts
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { addSpn, createUser, exportKeytab, samba } from '../../lab/backends/samba.js';
-import type { SambaDc } from '../../lab/backends/samba-api.js';
-import { applyScenario, implFor, type LabBase, startBase } from '../../lab/index.js';
+import { type DelegationSetup, FRONT_END, sambaOps } from '../../lab/backends/samba-ops.js';
+import { runStep } from '../../lab/clients.js';
+import { applyScenario, implFor, type LabBase, SCENARIOS, startBase } from '../../lab/index.js';
 import { run } from '../../lab/proc.js';
 import type { LabEnv } from '../../lab/types.js';
 import { decodeCcache } from '../../src/formats/ccache.js';
@@ -25,36 +26,10 @@ import { runCheckFor } from '../check/lab-helpers.js';
 import { CLI_PATH, ensureCliBuilt } from '../helpers/cli.js';
 import { requireLab } from '../lab/harness.js';
 
-const FRONT = 'svc-front';
-const FRONT_SPN = 'HTTP/front.contoso.com';
+const FRONT = FRONT_END.account;
+const FRONT_SPN = FRONT_END.spn;
 const CIFS = 'cifs/dc1.contoso.com';
 const LDAP = 'ldap/dc1.contoso.com';
-const PASSWORD = 'Passw0rd!Front1';
-
-interface Setup {
-  allowedTo?: string[];
-  protocolTransition?: boolean;
-  unconstrained?: boolean;
-  /** the DC's computer account (which holds host/ and so cifs/) lists the front end in msDS-AllowedToActOnBehalfOfOtherIdentity */
-  rbcd?: boolean;
-}
-
-async function tool(dc: SambaDc, args: string[]): Promise<void> {
-  const r = await samba(dc, args);
-  // samba-tool exits 255 when a flag is already in the wanted state: that is success here
-  if (r.code !== 0 && /already (set|unset)/.test(r.stderr)) return;
-  assert.equal(r.code, 0, `samba-tool ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** Brings the front end to exactly this configuration (idempotent: every setting is reset first). */
-async function configure(dc: SambaDc, s: Setup): Promise<void> {
-  for (const spn of [CIFS, LDAP]) await samba(dc, ['delegation', 'del-service', FRONT, spn]);
-  await samba(dc, ['delegation', 'del-principal', 'DC1$', FRONT]);
-  await tool(dc, ['delegation', 'for-any-protocol', FRONT, s.protocolTransition ? 'on' : 'off']);
-  await tool(dc, ['delegation', 'for-any-service', FRONT, s.unconstrained ? 'on' : 'off']);
-  for (const spn of s.allowedTo ?? []) await tool(dc, ['delegation', 'add-service', FRONT, spn]);
-  if (s.rbcd) await tool(dc, ['delegation', 'add-principal', 'DC1$', FRONT]);
-}
 
 const clientEnv = (env: LabEnv, cc: string) => ({
   PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -63,16 +38,6 @@ const clientEnv = (env: LabEnv, cc: string) => ({
   KRB5_CONFIG: env.krb5.conf,
   KRB5CCNAME: `FILE:${cc}`,
 });
-
-/** The ground truth: MIT kinit -f -k with the front end's keytab, then kvno -U USER -P SPN. */
-async function kvnoProof(env: LabEnv, keytab: string, user: string, spn: string): Promise<{ ok: boolean; stderr: string }> {
-  const cc = join(env.dir, 'client', 'front-ccache');
-  const e = clientEnv(env, cc);
-  const k = await run([...env.net.clientExec, 'kinit', '-f', '-k', '-t', keytab, `${FRONT}@${env.realm}`], { env: e, timeoutMs: 30_000 });
-  assert.equal(k.code, 0, `kinit -k ${FRONT}: ${k.stderr}`);
-  const r = await run([...env.net.clientExec, 'kvno', '-U', user, '-P', spn], { env: e, timeoutMs: 30_000 });
-  return { ok: r.code === 0, stderr: r.stderr.trim() };
-}
 
 /** The built CLI in the client namespace, bound as the lab user (password on stdin). */
 async function delegation(env: LabEnv, args: string[], as = { user: env.user, password: env.password }, command = 'delegation') {
@@ -91,46 +56,68 @@ async function delegation(env: LabEnv, args: string[], as = { user: env.user, pa
 
 const proxyHop = (j: any) => j.hops.find((h: any) => h.step === 's4u2proxy');
 const selfHop = (j: any) => j.hops.find((h: any) => h.step === 's4u2self');
+const DELEGATION_SCENARIOS = SCENARIOS.filter((s) => s.source === 'delegation').map((s) => s.id);
+const covered = new Set<string>();
 
 if (requireLab('samba')) {
   describe('kerbscope delegation × Samba AD DC, beside kvno -U -P', { concurrency: false }, () => {
     let base: LabBase | undefined;
-    let keytab = '';
     const env = () => (base as LabBase).env;
-    const dc = () => (base as LabBase).env.ops.samba as SambaDc;
+    const keytab = () => join(env().dir, FRONT_END.keytab);
+    /** a configuration outside the catalogue (the op the catalogue uses, so the same front end and keytab) */
+    const configure = (setup: DelegationSetup) => sambaOps(env()).delegation(setup);
     before(async () => {
       ensureCliBuilt();
       base = await startBase('samba', { id: 'dlgt' });
-      mkdirSync(join(env().dir, 'client'), { recursive: true });
-      await createUser(dc(), FRONT, PASSWORD);
-      await addSpn(dc(), FRONT_SPN, FRONT).catch(() => {});
-      keytab = join(env().dir, 'front.keytab');
-      await exportKeytab(dc(), FRONT, keytab);
-      await createUser(dc(), 'sens1', PASSWORD);
-      await tool(dc(), ['user', 'sensitive', 'sens1', 'on']);
-      await createUser(dc(), 'pu1', PASSWORD);
-      await samba(dc(), ['group', 'addmembers', 'Protected Users', 'pu1']);
     });
     after(async () => {
       await base?.down({ removeFiles: true });
     });
 
-    /** One case: configure, ask kvno, ask kerbscope; the S4U2Proxy verdicts must agree. */
-    async function both(setup: Setup, user: string, to: string) {
-      await configure(dc(), setup);
-      const truth = await kvnoProof(env(), keytab, user, to);
-      const ours = await delegation(env(), [FRONT, '--to', to, '--impersonate', user, '--keytab', keytab, '--json']);
-      assert.ok(ours.json?.hops, `JSON from delegation (exit ${ours.code}): ${ours.stderr}${ours.stdout}`);
-      assert.equal(
-        proxyHop(ours.json)?.ok,
-        truth.ok,
-        `kvno -U ${user} -P ${to}: ${truth.ok ? 'ok' : truth.stderr}; ours: ${JSON.stringify(ours.json.hops)}`,
-      );
-      return { truth, ours };
+    /**
+     * One catalogue scenario: inject, run its probe (kvno -U -P, the ground truth), run kerbscope with the same
+     * keytab; the S4U2Proxy verdicts must agree and findings[0] must be the scenario's root cause.
+     */
+    async function both(id: string) {
+      covered.add(id);
+      const applied = await applyScenario(base as LabBase, id);
+      try {
+        const impl = applied.impl;
+        const args = impl.delegation;
+        assert.ok(args, `${id} has delegation arguments`);
+        const probe = impl.probe(env())[0];
+        assert.ok(probe);
+        const r = await runStep(env(), probe.step);
+        const truth = { ok: r.code === 0, stderr: r.stderr.trim() };
+        assert.equal(truth.ok, probe.expect?.code === 0, `the catalogue's expectation for ${id}: ${r.stderr}`);
+        const ours = await delegation(env(), [
+          args.frontEnd,
+          '--to',
+          args.to,
+          '--impersonate',
+          args.user,
+          '--keytab',
+          join(env().dir, args.keytab),
+          '--json',
+        ]);
+        assert.ok(ours.json?.hops, `JSON from delegation (exit ${ours.code}): ${ours.stderr}${ours.stdout}`);
+        assert.equal(proxyHop(ours.json)?.ok, truth.ok, `kvno: ${truth.ok ? 'ok' : truth.stderr}; ours: ${JSON.stringify(ours.json.hops)}`);
+        const rootCause = applied.scenario.rootCause;
+        if (rootCause === 'healthy') {
+          assert.equal(ours.code, 0, ours.stdout);
+          assert.deepEqual(
+            ours.json.findings.filter((f: any) => f.severity === 'error'),
+            [],
+          );
+        } else assert.equal(ours.json.findings[0]?.id, rootCause, JSON.stringify(ours.json.findings.map((f: any) => f.id)));
+        return { truth, ours };
+      } finally {
+        await applied.revert();
+      }
     }
 
     it('constrained delegation with protocol transition to cifs/: works, as kvno says', async () => {
-      const { truth, ours } = await both({ allowedTo: [CIFS], protocolTransition: true }, 'john', CIFS);
+      const { truth, ours } = await both('delegation-healthy');
       assert.ok(truth.ok);
       assert.equal(ours.code, 0, ours.stdout);
       assert.equal(ours.json.schemaVersion, 1);
@@ -154,7 +141,7 @@ if (requireLab('samba')) {
     });
 
     it('constrained delegation to the wrong SPN: delegation-spn-not-allowed', async () => {
-      const { truth, ours } = await both({ allowedTo: [CIFS], protocolTransition: true }, 'john', LDAP);
+      const { truth, ours } = await both('delegation-wrong-spn');
       assert.ok(!truth.ok);
       assert.equal(ours.code, 1);
       assert.equal(ours.json.findings[0].id, 'delegation-spn-not-allowed');
@@ -162,7 +149,7 @@ if (requireLab('samba')) {
     });
 
     it('protocol transition missing: the evidence ticket is not forwardable, delegation-protocol-transition', async () => {
-      const { truth, ours } = await both({ allowedTo: [CIFS], protocolTransition: false }, 'john', CIFS);
+      const { truth, ours } = await both('delegation-no-protocol-transition');
       assert.ok(!truth.ok);
       assert.equal(selfHop(ours.json).ok, true);
       assert.equal(selfHop(ours.json).forwardable, false);
@@ -172,7 +159,7 @@ if (requireLab('samba')) {
     });
 
     it('the user is sensitive (UF_NOT_DELEGATED): delegation-user-sensitive', async () => {
-      const { truth, ours } = await both({ allowedTo: [CIFS], protocolTransition: true }, 'sens1', CIFS);
+      const { truth, ours } = await both('delegation-sensitive-user');
       assert.ok(!truth.ok);
       assert.equal(ours.json.user.notDelegated, true);
       assert.equal(ours.json.findings[0].id, 'delegation-user-sensitive');
@@ -180,7 +167,7 @@ if (requireLab('samba')) {
     });
 
     it('Protected Users: Samba 4.17 delegates anyway (as kvno shows); kerbscope warns that Windows would not', async () => {
-      const { truth, ours } = await both({ allowedTo: [CIFS], protocolTransition: true }, 'pu1', CIFS);
+      const { truth, ours } = await both('delegation-protected-user');
       assert.ok(truth.ok, 'Samba 4.17 does not enforce Protected Users for S4U2Proxy');
       assert.equal(ours.json.user.protectedUsers, true);
       assert.equal(ours.json.findings[0].id, 'delegation-user-sensitive');
@@ -189,7 +176,7 @@ if (requireLab('samba')) {
     });
 
     it('resource-based delegation set on the back end: Samba 4.17 refuses it, kerbscope reads the descriptor and says so', async () => {
-      const { truth, ours } = await both({ rbcd: true }, 'john', CIFS);
+      const { truth, ours } = await both('delegation-rbcd-unsupported');
       assert.ok(!truth.ok, 'Samba 4.17 (Heimdal KDC) has no RBCD');
       assert.equal(ours.json.kind, 'resource-based');
       assert.equal(ours.json.target.rbcd.frontEndAllowed, true);
@@ -202,20 +189,37 @@ if (requireLab('samba')) {
     });
 
     it('no delegation at all (RBCD missing): delegation-not-configured', async () => {
-      const { truth, ours } = await both({}, 'john', CIFS);
+      const { truth, ours } = await both('delegation-none');
       assert.ok(!truth.ok);
       assert.equal(ours.json.kind, 'none');
       assert.equal(ours.json.findings[0].id, 'delegation-not-configured');
     });
 
     it('unconstrained delegation: kind unconstrained and the risk named; the S4U verdict agrees with kvno', async () => {
-      const { ours } = await both({ unconstrained: true }, 'john', CIFS);
-      assert.equal(ours.json.kind, 'unconstrained');
-      assert.ok(ours.json.findings.some((f: any) => f.id === 'delegation-unconstrained'));
+      const undo = await configure({ unconstrained: true });
+      try {
+        const truth = await runStep(env(), {
+          tool: 's4u',
+          keytab: FRONT_END.keytab,
+          principal: `${FRONT}@${env().realm}`,
+          user: 'john',
+          spn: CIFS,
+        });
+        const ours = await delegation(env(), [FRONT, '--to', CIFS, '--impersonate', 'john', '--keytab', keytab(), '--json']);
+        assert.equal(proxyHop(ours.json)?.ok, truth.code === 0, `kvno: ${truth.stderr}; ours: ${JSON.stringify(ours.json?.hops)}`);
+        assert.equal(ours.json.kind, 'unconstrained');
+        assert.ok(ours.json.findings.some((f: any) => f.id === 'delegation-unconstrained'));
+      } finally {
+        await undo();
+      }
+    });
+
+    it('every delegation scenario of the catalogue is held to kerbscope delegation above', () => {
+      assert.deepEqual([...covered].sort(), [...DELEGATION_SCENARIOS].sort());
     });
 
     it('without a keytab the chain is judged from the directory (not proven) and the text names the cause', async () => {
-      await configure(dc(), { allowedTo: [CIFS] });
+      await configure({ allowedTo: [CIFS] });
       const j = await delegation(env(), [FRONT, '--to', LDAP, '--json']);
       assert.equal(j.json.hops.length, 1);
       assert.equal(j.json.hops[0].proof, 'directory');
@@ -236,7 +240,7 @@ if (requireLab('samba')) {
     });
 
     it('what it reads matches ldapsearch on the same DC, and an unknown front end is exit 1 with one clear line', async () => {
-      await configure(dc(), { allowedTo: [CIFS, LDAP], protocolTransition: true });
+      await configure({ allowedTo: [CIFS, LDAP], protocolTransition: true });
       const j = await delegation(env(), [FRONT_SPN, '--json']);
       assert.equal(j.json.frontEnd, FRONT, 'found by its SPN');
       const kinit = await run([...env().net.clientExec, 'kinit', env().user], {

@@ -74,6 +74,7 @@ import { evaluate } from '../../src/rules/index.js';
 import { type Asn1, decodeDer } from '../../src/wire/asn1.js';
 import { isDecodeError } from '../../src/wire/errors.js';
 import { DTYP_TARGETS } from './dtyp-targets.js';
+import { GSS_ARCFOUR_TARGETS } from './gss-arcfour-targets.js';
 import { perMessageSeeds } from './per-message-seeds.js';
 import { type FuzzCorpus, KRB5_MECH, loadCorpus } from './seeds.js';
 import { SMB2_TARGETS } from './smb2-targets.js';
@@ -449,6 +450,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   // the SMB2 codec (the isolation step's client), registered from its own file
   ...SMB2_TARGETS,
   ...DTYP_TARGETS,
+  ...GSS_ARCFOUR_TARGETS,
 ];
 
 export function targetByName(name: string): FuzzTarget | undefined {
