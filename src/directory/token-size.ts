@@ -81,19 +81,24 @@ export async function directoryTokenSize(d: BaseSearch, user: string): Promise<D
   // BUILTIN aliases (S-1-5-32-*) are added by each server, never carried in the PAC
   const tokenGroups = [...new Set(tg ? sidsOf(tg, 'tokenGroups') : [])].filter((s) => !s.startsWith('S-1-5-32-'));
   const groupType = new Map<string, number>();
-  for (let i = 0; i < tokenGroups.length; i += BATCH) {
-    const batch = tokenGroups.slice(i, i + BATCH);
-    const r = await d.search({
-      base: d.baseDn,
-      filter: `(|${batch.map((s) => `(objectSid=${escapeFilterValue(s)})`).join('')})`,
-      attributes: ['objectSid', 'groupType'],
-    });
+  // the batches go out together (LDAP allows several outstanding searches on one connection): one round trip's wait
+  const batches: string[][] = [];
+  for (let i = 0; i < tokenGroups.length; i += BATCH) batches.push(tokenGroups.slice(i, i + BATCH));
+  const answers = await Promise.all(
+    batches.map((batch) =>
+      d.search({
+        base: d.baseDn,
+        filter: `(|${batch.map((s) => `(objectSid=${escapeFilterValue(s)})`).join('')})`,
+        attributes: ['objectSid', 'groupType'],
+      }),
+    ),
+  );
+  for (const r of answers)
     for (const e of r.entries) {
       const s = sidsOf(e, 'objectSid')[0];
       const t = attributeStrings(e, 'groupType')[0]?.trim();
       if (s && t && /^-?\d+$/.test(t)) groupType.set(s, Number(t) >>> 0);
     }
-  }
   const groups = { global: 0, universal: 0, universalOtherDomain: 0, domainLocal: 0, unresolved: 0, total: tokenGroups.length };
   for (const s of tokenGroups) {
     const t = groupType.get(s);
