@@ -12,7 +12,7 @@ import { KeySet } from '../inspect/keys.js';
 import { type InspectContext, inspectToken } from '../inspect/token.js';
 import { decodeGssToken, type GssTokenResult } from '../protocol/gss/token.js';
 import { type AuthHeaderName, parseAuthValue } from '../protocol/http/auth-header.js';
-import { decodeKrb5Message, describeKrbError, type Krb5Message } from '../protocol/krb5/index.js';
+import { decodeKrb5Message, describeKrbError, findPaData, type Krb5Message } from '../protocol/krb5/index.js';
 import { evaluate } from '../rules/index.js';
 import { DecodeError } from '../wire/errors.js';
 import {
@@ -93,6 +93,33 @@ interface PendingKdc {
   transport: 'udp' | 'tcp';
   sec: number;
   nsec: number;
+  /** an S4U request (MS-SFU): which step, between whom, as the request shows it */
+  s4u?: { step: 's4u2self' | 's4u2proxy'; from: string; to: string; user: string };
+}
+
+/** cname-in-addl-tkt (KDC option bit 14, MS-SFU §2.2.3): the additional ticket's client is the requested one. */
+const CNAME_IN_ADDL_TKT = 0x00020000;
+
+/**
+ * What a TGS-REQ says about S4U (MS-SFU §3.1.5): PA-FOR-USER (129) names the user of an S4U2Self request to the
+ * requester's own name; cname-in-addl-tkt with an additional ticket is S4U2Proxy, the evidence ticket naming the
+ * front end (its sname) and the back end in the request's sname.
+ */
+function s4uOf(k: Extract<Krb5Message, { name: 'TGS-REQ' }>): PendingKdc['s4u'] {
+  const b = k.message.reqBody;
+  const to = `${(b.sname?.nameString ?? []).join('/')}@${b.realm}`;
+  const forUser = findPaData(k.message.padata, 129);
+  if (forUser?.kind === 'value') {
+    const v = forUser.value as { userName: { nameString: string[] }; userRealm: string };
+    const user = `${v.userName.nameString.join('/')}@${v.userRealm}`;
+    return { step: 's4u2self', from: user, to, user };
+  }
+  const evidence = b.additionalTickets?.[0];
+  if (evidence && typeof b.kdcOptions === 'number' && b.kdcOptions & CNAME_IN_ADDL_TKT) {
+    const front = `${evidence.sname.nameString.join('/')}@${evidence.realm}`;
+    return { step: 's4u2proxy', from: front, to, user: '(in the evidence ticket)' };
+  }
+  return undefined;
 }
 
 interface PendingDns {
@@ -608,7 +635,8 @@ export class Tracer {
         kdc: dst,
       });
       const list = this.pendingKdc.get(flowKey) ?? [];
-      list.push({ where, client: src, kdc: dst, port: dport, transport: tr, sec: ctx.sec, nsec: ctx.nsec });
+      const s4u = k.name === 'TGS-REQ' ? s4uOf(k) : undefined;
+      list.push({ where, client: src, kdc: dst, port: dport, transport: tr, sec: ctx.sec, nsec: ctx.nsec, ...(s4u ? { s4u } : {}) });
       this.pendingKdc.set(flowKey, list);
       return;
     }
@@ -618,6 +646,7 @@ export class Tracer {
       const q = pend.shift() as PendingKdc;
       this.kdcContact(q, 'answered', undefined, ctx);
       if (!pend.length) this.pendingKdc.delete(flowKey);
+      if (q.s4u) this.s4uHop(q.s4u, k, where);
     }
     if (k.name === 'AS-REP' || k.name === 'TGS-REP') {
       const r = k.message;
@@ -636,6 +665,43 @@ export class Tracer {
       });
     } else if (k.name === 'KRB-ERROR') {
       this.facts.push(krbErrorFact(where, k.message, 'kdc'));
+    }
+  }
+
+  /** The S4U hop a reply completes: a ticket (and for S4U2Self whose), or the KDC's error. */
+  private s4uHop(s: NonNullable<PendingKdc['s4u']>, k: Krb5Message, where: Where): void {
+    if (k.name === 'TGS-REP') {
+      const client = `${k.message.cname.nameString.join('/')}@${k.message.crealm}`;
+      const forUser = s.step !== 's4u2self' || client.toLowerCase() === s.user.toLowerCase();
+      this.facts.push({
+        kind: 'delegation-hop',
+        where,
+        step: s.step,
+        from: s.from,
+        to: s.to,
+        user: client,
+        ok: forUser,
+        ...(forUser ? {} : { errorName: 'PA-FOR-USER ignored' }),
+        detail: forUser
+          ? `${s.step === 's4u2self' ? 'evidence ticket' : 'ticket'} to ${s.to} for ${client} (TGS-REP)`
+          : `the KDC issued a ticket for ${client}, not for ${s.user}: it ignored PA-FOR-USER (no S4U2Self support)`,
+      });
+    } else if (k.name === 'KRB-ERROR') {
+      const e = k.message;
+      const name = describeKrbError(e).name;
+      this.facts.push({
+        kind: 'delegation-hop',
+        where,
+        step: s.step,
+        from: s.from,
+        to: s.to,
+        user: s.user,
+        ok: false,
+        errorCode: e.errorCode,
+        errorName: name,
+        ...(e.eText ? { eText: e.eText } : {}),
+        detail: `the KDC refused ${s.step === 's4u2self' ? 'S4U2Self' : 'S4U2Proxy'}: ${name} (${e.errorCode})${e.eText ? `: ${e.eText}` : ''}`,
+      });
     }
   }
 

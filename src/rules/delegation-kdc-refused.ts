@@ -2,7 +2,7 @@ import { factsOf } from '../facts/fact.js';
 import { hopLine, hopsOf } from './delegation-helpers.js';
 import type { Rule } from './finding.js';
 import { refsOf } from './net-helpers.js';
-import { win } from './shell.js';
+import { sh, win } from './shell.js';
 
 /** What a KDC error on each S4U hop usually means (MS-SFU §3.2.5, MS-KILE §3.3.5.7). */
 function meaning(step: 's4u2self' | 's4u2proxy', code: number | undefined, rbcd: boolean, crossRealm: boolean): string {
@@ -29,6 +29,8 @@ function meaning(step: 's4u2self' | 's4u2proxy', code: number | undefined, rbcd:
 export const delegationKdcRefused: Rule = {
   id: 'delegation-kdc-refused',
   step: 'delegation',
+  // the KRB-ERROR itself (seen by trace in a capture) is this hop's error, read without its S4U context
+  explains: ['krb-error'],
   evaluate(facts) {
     const configs = factsOf(facts, 'delegation-config');
     return hopsOf(facts)
@@ -46,6 +48,10 @@ export const delegationKdcRefused: Rule = {
           explanation: `${meaning(h.step, h.errorCode, rbcd, crossRealm)}.${h.eText ? ` The KDC said: ${h.eText}.` : ''}`,
           evidence: [hopLine(h)],
           fix: [
+            // what the directory says about this front end and back end (no configuration fact: a capture)
+            ...(!c && h.step === 's4u2proxy'
+              ? [sh`kerbscope delegation ${h.from.replace(/@[^@]*$/, '')} --to ${h.to.replace(/@[^@]*$/, '')}`]
+              : []),
             h.step === 's4u2self' ? win`setspn -L ${h.to.replace(/@[^@]*$/, '')}` : win`setspn -Q ${h.to.replace(/@[^@]*$/, '')}`,
             'On the DC: Security event 4769 for this request (Failure Code, Transited Services) and the KDC system log',
           ],

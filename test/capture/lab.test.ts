@@ -41,7 +41,7 @@ async function traceFile(file: string, ...keytabs: string[]): Promise<TraceResul
 }
 
 for (const backend of backends) {
-  // delegation scenarios are held to `kerbscope delegation` (test/directory/lab-directory.test.ts), not to trace
+  // delegation scenarios: trace on their captures is held in test/directory/lab-directory.test.ts (S4U hops)
   const ids = SCENARIOS.filter((s) => s.source !== 'delegation' && s.backends[backend] && (!only || only.includes(s.id)));
   if (!ids.length || !requireLab(backend)) continue;
   describe(`trace on the ${backend} lab`, { timeout: 40 * 60_000 }, () => {

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type DelegationSetup, FRONT_END, sambaOps } from '../../lab/backends/samba-ops.js';
+import { captureStart, tsharkCount } from '../../lab/capture.js';
 import { runStep } from '../../lab/clients.js';
 import { applyScenario, implFor, type LabBase, SCENARIOS, startBase } from '../../lab/index.js';
 import { run } from '../../lab/proc.js';
@@ -87,8 +88,25 @@ if (requireLab('samba')) {
         assert.ok(args, `${id} has delegation arguments`);
         const probe = impl.probe(env())[0];
         assert.ok(probe);
+        const cap = await captureStart(join(env().dir, `${id}.pcapng`), env().net, (base as LabBase).janitor, 'eth0', 'port 88');
         const r = await runStep(env(), probe.step);
+        const pcap = await cap.stop();
         const truth = { ok: r.code === 0, stderr: r.stderr.trim() };
+        // trace on the probe's own capture: the S4U hops as the wire shows them (no directory in a capture)
+        const tr = await run([process.execPath, CLI_PATH, 'trace', pcap, '--json'], { timeoutMs: 60_000 });
+        const trace = JSON.parse(tr.stdout);
+        const refused = trace.findings.find((f: any) => f.id === 'delegation-kdc-refused');
+        assert.equal(await tsharkCount(pcap, 'kerberos.error_code == 13'), truth.ok ? 0 : 1, 'tshark: one BADOPTION when kvno failed');
+        if (truth.ok) assert.equal(refused, undefined, JSON.stringify(trace.findings.map((f: any) => f.id)));
+        else {
+          assert.equal(trace.findings[0]?.id, 'delegation-kdc-refused', JSON.stringify(trace.findings.map((f: any) => f.id)));
+          assert.match(
+            refused.title,
+            new RegExp(
+              `^S4U2Proxy ${FRONT}@CONTOSO\\.COM → ${impl.delegation?.to.replace(/\./g, '\\.')}@CONTOSO\\.COM failed: KDC_ERR_BADOPTION \\(13\\)$`,
+            ),
+          );
+        }
         assert.equal(truth.ok, probe.expect?.code === 0, `the catalogue's expectation for ${id}: ${r.stderr}`);
         const ours = await delegation(env(), [
           args.frontEnd,
