@@ -48,6 +48,21 @@ const FACTS: Fact[][] = [
     } as Fact,
   ],
   [{ kind: 'credentials', where, source: 'none', detail: 'no ccache' } as Fact],
+  // a refused S4U2Proxy seen in a capture (trace): no directory settings, so the fix reads them
+  [
+    {
+      kind: 'delegation-hop',
+      where,
+      step: 's4u2proxy',
+      from: 'svc-web@CONTOSO.TEST',
+      to: 'cifs/fs1.contoso.test@CONTOSO.TEST',
+      user: 'alice@CONTOSO.TEST',
+      ok: false,
+      errorCode: 13,
+      errorName: 'KDC_ERR_BADOPTION',
+      detail: 'refused',
+    } as Fact,
+  ],
   [{ kind: 'krb5-config', where, files: [], missing: [], realmSource: 'none', kdcs: [], dnsLookupKdc: false, problems: [] } as Fact],
 ];
 
