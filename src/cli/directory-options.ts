@@ -104,5 +104,5 @@ export async function openSessionFromOptions(
 
 /** The head line of a directory command's text output: which DC, how bound, as whom. */
 export function sessionHead(session: DirectorySession): string {
-  return `${session.baseDn === '' ? 'forest (global catalog)' : `domain ${session.baseDn}`} on ${session.dc.host} (${session.dc.address}:${session.dc.port}, ${session.dc.how}; ${session.bind.mechanism === 'simple' ? `LDAPS simple bind as ${session.user}` : `SASL ${session.bind.mechanism} as ${session.user}, ${session.bind.layer}`})`;
+  return `${session.baseDn === '' ? 'forest (global catalog)' : `domain ${session.baseDn}`} on ${session.dc.host} (${session.dc.address}:${session.dc.port}, ${session.dc.how}; ${session.bind.mechanism === 'simple' ? `LDAPS simple bind as ${session.user}` : `SASL ${session.bind.mechanism} as ${session.user}, ${session.bind.layer}${session.bind.context?.tokens === 'rfc4757' ? ', RC4-HMAC session key (RFC 4757 tokens)' : ''}`})`;
 }
