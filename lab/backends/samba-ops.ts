@@ -170,6 +170,8 @@ export function sambaOps(env: LabEnv): SambaOps {
         await ensureUser(m, dc, fe);
         await quiet(m.addSpn(dc, FRONT_END.spn, fe));
         await m.exportKeytab(dc, fe, join(env.dir, FRONT_END.keytab));
+        // and under its SPN (the enctype of its tickets), so the keytab also serves as the site's (check --keytab)
+        await m.exportKeytab(dc, FRONT_END.spn, join(env.dir, FRONT_END.keytab), { append: true });
         // samba-tool exits 255 when a flag already has the wanted value: `quiet` keeps these idempotent
         const tool = (args: string[]) => quiet(m.samba(dc, args).then((r) => (r.code === 0 ? r : Promise.reject(new Error(r.stderr)))));
         const reset = async () => {

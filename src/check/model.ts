@@ -24,6 +24,10 @@ export const CHECK_STEPS = [
   { id: 'http', title: 'HTTP Negotiate (Invoke-WebRequest -UseDefaultCredentials)' },
   { id: 'acceptor', title: "Acceptor-side check with the service's keytab (--keytab)" },
   { id: 'smb', title: 'SMB isolation: cifs/ with Kerberos (SESSION_SETUP, TREE_CONNECT; smb:// or --also-smb)' },
+  {
+    id: 'delegation',
+    title: 'Delegation: the site acting as the user towards a back end (--delegate-to SPN with the site --keytab: S4U2Self, S4U2Proxy)',
+  },
 ] as const;
 
 export type CheckStepId = (typeof CHECK_STEPS)[number]['id'];
@@ -76,6 +80,11 @@ export interface CheckOptions {
    * when the server cannot read the ticket, check asks the directory whether the SPN is on that account
    */
   siteAccount?: string;
+  /**
+   * the back end the site delegates to (cifs/fs1, MSSQLSvc/db:1433): with the site's --keytab, check reads the
+   * delegation settings from the directory and proves the chain (S4U2Self for the user, S4U2Proxy to this SPN)
+   */
+  delegateTo?: string;
   /** environment (KRB5_CONFIG, KRB5CCNAME, KRB5_CLIENT_KTNAME); default process.env */
   env?: Record<string, string | undefined>;
 }

@@ -7,6 +7,8 @@
 
 import { chmodSync, writeFileSync } from 'node:fs';
 import { getEnctype } from '../crypto/index.js';
+import { auditDelegation, frontEndTgt } from '../delegation/audit.js';
+import { proveDelegation } from '../delegation/s4u.js';
 import { spnOwner } from '../directory/spn.js';
 import { directoryTokenFact, directoryTokenSize } from '../directory/token-size.js';
 import type { Fact, Where } from '../facts/fact.js';
@@ -915,6 +917,112 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     const bytes = encodeCcache({ defaultPrincipal: toP(tgt.client, tgt.crealm), credentials: [cred(tgt), ...(svc ? [cred(svc)] : [])] });
     writeFileSync(o.saveCcache, bytes, { mode: 0o600 });
     chmodSync(o.saveCcache, 0o600);
+  }
+
+  // ---- 11. delegation (the guidance: "is delegation set up?"): the site, with its own keys, acting as the user ------
+  const dlg = S('delegation');
+  dlg.start();
+  const siteKeys = (o.keytab ?? []).flatMap((k) => readKeytab(k).kt?.entries ?? []);
+  const dUser = tgt ? tgt.client.nameString.join('/') : undefined;
+  if (!o.delegateTo) dlg.end('skip', 'no --delegate-to');
+  else if (!siteKeys.length) dlg.end('skip', "--delegate-to needs the site's --keytab (the front end's keys)");
+  else if (!tgt || !dUser) dlg.end('skip', 'no TGT: no user to delegate');
+  else if (left() <= 200) dlg.end('skip', 'no time left (--timeout)');
+  else {
+    const where = dlg.where();
+    const kctx2: KdcContext = { ...kctx, deadline: performance.now() + Math.max(200, stepMs()) };
+    const etypes = tgsEnctypes.length ? tgsEnctypes : [...DEFAULT_ENCTYPES];
+    let proven = false;
+    if (isAd && dcAddress) {
+      try {
+        const session = await openDirectorySession({
+          ...(o.user ? { user: o.user } : {}),
+          ...(o.password !== undefined ? { password: o.password } : {}),
+          ...(o.ccache ? { ccache: o.ccache } : {}),
+          ...(o.clientKeytab ? { clientKeytab: o.clientKeytab } : {}),
+          ...(realm ? { realm } : {}),
+          dc: dcAddress,
+          ...(o.dnsServer ? { dnsServer: o.dnsServer } : {}),
+          ...(o.kdc ? { kdc: o.kdc } : {}),
+          timeoutMs: Math.max(200, Math.min(5000, left())),
+          env,
+        });
+        try {
+          const { facts } = await auditDelegation(
+            {
+              baseDn: session.baseDn,
+              realm: session.realm,
+              ...(session.rootDse.configurationNamingContext
+                ? { configurationNamingContext: session.rootDse.configurationNamingContext }
+                : {}),
+              search: (q) => session.client.search(q),
+            },
+            {
+              // the front end is the account the site runs as, else the holder of the site's SPN
+              frontEnd: siteAccount ?? spn,
+              to: o.delegateTo,
+              user: dUser,
+              keytab: siteKeys,
+              kdc: { targets: kdcTargets, udpPreferenceLimit: kctx.udpPreferenceLimit, etypes, deadline: kctx2.deadline },
+            },
+          );
+          dlg.facts.push(...facts.map((f) => ({ ...f, where })));
+          proven = true;
+        } finally {
+          await session.close();
+        }
+      } catch (e) {
+        dlg.facts.push({
+          kind: 'directory-spn',
+          where,
+          spn,
+          dc: dcAddress,
+          owners: [],
+          error: `delegation settings: ${(e as Error).message}`,
+        });
+      }
+    }
+    if (!proven) {
+      // no directory: the S4U proof alone, as the keytab's account
+      const account = siteAccount ?? siteKeys.find((k) => k.principal.components.length === 1)?.principal.components[0];
+      if (account) {
+        const t = await frontEndTgt(kctx2, { account, spns: [spn] }, siteKeys, etypes, where, dlg.facts);
+        if (t.creds) await proveDelegation(kctx2, t.creds, dUser, o.delegateTo, etypes, where, dlg.facts);
+        else
+          dlg.facts.push({
+            kind: 'delegation-hop',
+            where,
+            step: 's4u2self',
+            from: dUser,
+            to: account,
+            user: dUser,
+            ok: false,
+            skipped: t.detail,
+            detail: `not tried: no TGT for ${account} with the keytab (${t.detail})`,
+          });
+      } else
+        dlg.facts.push({
+          kind: 'delegation-hop',
+          where,
+          step: 's4u2self',
+          from: dUser,
+          to: spn,
+          user: dUser,
+          ok: false,
+          skipped: 'unknown front end account',
+          detail: 'not tried: no directory and no account name in the keytab (give --site-account)',
+        });
+    }
+    const hops = dlg.facts.filter((f): f is Extract<Fact, { kind: 'delegation-hop' }> => f.kind === 'delegation-hop');
+    const bad = hops.find((h) => !h.ok);
+    dlg.end(
+      bad ? 'fail' : hops.length ? 'pass' : 'warn',
+      bad
+        ? `${bad.step === 's4u2self' ? 'S4U2Self' : 'S4U2Proxy'} ${bad.from} → ${bad.to}: ${bad.detail}`
+        : hops.length
+          ? `S4U2Self and S4U2Proxy to ${o.delegateTo} for ${dUser}: ticket issued`
+          : 'settings read; no proof',
+    );
   }
 
   // ---- findings -----------------------------------------------------------------------------------------------------

@@ -97,9 +97,9 @@ export async function auditDelegation(
 }
 
 /** The front end's TGT from its keytab: the account's keys (any entry: a keytab holds the account's key under its SPNs too). */
-async function frontEndTgt(
+export async function frontEndTgt(
   ctx: KdcContext,
-  fe: DelegationConfigFact['frontEnd'],
+  fe: Pick<DelegationConfigFact['frontEnd'], 'account' | 'spns'>,
   keytab: KeytabEntry[],
   etypes: readonly number[],
   where: Where,

@@ -111,7 +111,7 @@ export function catalogueSuite(backend: BackendId, id: string): void {
           assert.equal(r.json.schemaVersion, 1);
           assert.deepEqual(
             r.json.steps.map((s: { id: string }) => s.id),
-            ['config', 'resolve', 'discovery', 'ports', 'clock', 'tgt', 'service-ticket', 'http', 'acceptor', 'smb'],
+            ['config', 'resolve', 'discovery', 'ports', 'clock', 'tgt', 'service-ticket', 'http', 'acceptor', 'smb', 'delegation'],
           );
           if (scenario.rootCause === 'healthy') {
             assert.equal(r.code, 0, `healthy check exits 0; findings: ${top}\n${r.stderr}`);

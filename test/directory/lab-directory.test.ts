@@ -232,6 +232,46 @@ if (requireLab('samba')) {
       }
     });
 
+    it("check --delegate-to: step 11 proves the site's delegation with its own keytab, and names the cause when it breaks", async () => {
+      const check = async (to: string) => {
+        const r = await run(
+          [
+            ...env().net.clientExec,
+            process.execPath,
+            CLI_PATH,
+            'check',
+            '--spn',
+            FRONT_SPN,
+            '--keytab',
+            keytab(),
+            '--delegate-to',
+            to,
+            '--user',
+            env().user,
+            '--password-stdin',
+            '--timeout',
+            '8000',
+            '--json',
+          ],
+          { env: clientEnv(env(), join(env().dir, 'client', 'no-ccache')), input: `${env().password}\n`, timeoutMs: 60_000 },
+        );
+        return { code: r.code, json: JSON.parse(r.stdout), stderr: r.stderr };
+      };
+      const undo = await configure({ allowedTo: [CIFS], protocolTransition: true });
+      try {
+        const good = await check(CIFS);
+        const step = good.json.steps.find((x: any) => x.id === 'delegation');
+        assert.equal(step.status, 'pass', `${step.summary}\n${JSON.stringify(good.json.findings.map((f: any) => f.id))}`);
+        assert.equal(good.code, 0, JSON.stringify(good.json.findings.map((f: any) => `${f.id}/${f.severity}`)));
+        const bad = await check(LDAP);
+        assert.equal(bad.code, 1);
+        assert.equal(bad.json.steps.find((x: any) => x.id === 'delegation').status, 'fail');
+        assert.equal(bad.json.findings[0]?.id, 'delegation-spn-not-allowed');
+      } finally {
+        await undo();
+      }
+    });
+
     it('every delegation scenario of the catalogue is held to kerbscope delegation above', () => {
       assert.deepEqual([...covered].sort(), [...DELEGATION_SCENARIOS].sort());
     });

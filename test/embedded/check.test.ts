@@ -132,7 +132,7 @@ for (const { label, opts } of modes)
           const top = r.json.findings.map((f: { id: string; severity: string }) => `${f.id}/${f.severity}`).join(', ');
           assert.deepEqual(
             r.json.steps.map((s: { id: string }) => s.id),
-            ['config', 'resolve', 'discovery', 'ports', 'clock', 'tgt', 'service-ticket', 'http', 'acceptor', 'smb'],
+            ['config', 'resolve', 'discovery', 'ports', 'clock', 'tgt', 'service-ticket', 'http', 'acceptor', 'smb', 'delegation'],
           );
           if (scenario.rootCause === 'healthy') {
             assert.equal(r.code, 0, `healthy check exits 0; findings: ${top}\n${r.stderr}`);

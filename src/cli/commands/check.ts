@@ -89,6 +89,12 @@ export const checkCommand: Command = {
       description: "the guidance's isolation step: also an SMB session with Kerberos (cifs/host) to the site's server",
     },
     'smb-share': { type: 'string', value: 'SHARE', description: '--also-smb: the share to connect (default IPC$)' },
+    'delegate-to': {
+      type: 'string',
+      value: 'SPN',
+      description:
+        "step 11: with the site's --keytab, prove the site can delegate the user to this back end (S4U2Self + S4U2Proxy; settings from the directory)",
+    },
     'site-account': {
       type: 'string',
       value: 'NAME',
@@ -148,6 +154,7 @@ export const checkCommand: Command = {
       keytab: values.keytab as string[] | undefined,
       saveCcache: values['save-ccache'] as string | undefined,
       cbt: Boolean(values.cbt),
+      ...(values['delegate-to'] !== undefined ? { delegateTo: delegateToOf(String(values['delegate-to']), values.keytab) } : {}),
       ...(values['site-account'] !== undefined ? { siteAccount: siteAccountOf(String(values['site-account'])) } : {}),
       ...(values['also-smb'] ? { alsoSmb: (values['smb-share'] as string | undefined) ?? 'IPC$' } : {}),
     };
@@ -166,4 +173,13 @@ function siteAccountOf(v: string): string {
   const name = v.replace(/^.*\\/, '').replace(/@[^@]*$/, '');
   if (!name || /[\0-\x1f\x7f*()]/.test(name) || name.length > 256) throw new UsageError(`--site-account ${v}: not an account name`);
   return name;
+}
+
+/** --delegate-to takes an SPN and needs the site's keytab (the front end's keys for S4U). */
+function delegateToOf(v: string, keytab: unknown): string {
+  if (!v.includes('/') || /[\0-\x1f\x7f*]/.test(v) || v.length > 1024)
+    throw new UsageError(`--delegate-to ${v}: an SPN such as cifs/fs1.contoso.com`);
+  if (keytab === undefined || (Array.isArray(keytab) && !keytab.length))
+    throw new UsageError("--delegate-to needs the site's --keytab (the front end's keys)");
+  return v;
 }

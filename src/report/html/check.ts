@@ -25,6 +25,7 @@ const PEER: Record<CheckStepId, string> = {
   http: 'web',
   acceptor: 'web',
   smb: 'smb',
+  delegation: 'kdc',
 };
 
 type F<K extends Fact['kind']> = Extract<Fact, { kind: K }>;
@@ -39,6 +40,12 @@ const SILENT = new Set(['timeout', 'no-answer', 'dropped', 'refused', 'unreachab
  * port is drawn on the request: there is no reply arrow to colour).
  */
 export function stepError(s: CheckStep): { text: string; silent: boolean } {
+  const hop = all(s, 'delegation-hop').find((h) => !h.ok);
+  if (hop)
+    return {
+      text: hop.errorName ? `KRB-ERROR ${hop.errorCode ?? ''} ${hop.errorName}`.replace('  ', ' ') : hop.detail,
+      silent: !!hop.skipped,
+    };
   const smb = all(s, 'smb-session').find((x) => x.outcome === 'fail');
   const errs = all(s, 'krb-error');
   const e = errs[errs.length - 1];
@@ -99,6 +106,10 @@ function requestLabel(s: CheckStep, r: CheckResult): string {
       const x = all(s, 'smb-session')[0];
       return x ? `SESSION_SETUP (Kerberos ${x.spn}) + TREE_CONNECT \\\\${x.server}\\${x.share}` : 'SMB2 session (cifs/)';
     }
+    case 'delegation': {
+      const p = all(s, 'delegation-hop').find((h) => h.step === 's4u2proxy');
+      return p ? `S4U2Self + S4U2Proxy to ${p.to} as ${p.user}` : 'S4U2Self + S4U2Proxy (as the site)';
+    }
   }
 }
 
@@ -133,14 +144,15 @@ export function checkArrows(r: CheckResult): Arrow[] {
   const out: Arrow[] = [];
   r.steps.forEach((s, i) => {
     const n = String(i + 1);
-    // no SMB lane unless the isolation step ran
-    if (s.id === 'smb' && s.status === 'skip') return;
+    // no SMB lane unless the isolation step ran; the delegation step is drawn only when asked for (--delegate-to)
+    if ((s.id === 'smb' || s.id === 'delegation') && s.status === 'skip') return;
     let peer = PEER[s.id];
     if (s.id === 'ports') {
       const bad = all(s, 'port-probe').find((p) => p.outcome !== 'open');
       if (bad && (bad.service === 'http' || bad.service === 'https')) peer = 'web';
     }
-    const from = s.id === 'acceptor' ? 'web' : 'client';
+    // the acceptor check and delegation are the site's own doing (its keytab): drawn from the web server's lane
+    const from = s.id === 'acceptor' || s.id === 'delegation' ? 'web' : 'client';
     const req = requestLabel(s, r);
     const status = STATUS[s.status];
     const tip = `${s.title}: ${s.summary}`;
