@@ -731,6 +731,26 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: 'token-too-large-1000-groups',
+    seed: 'token size',
+    title: "A user in more than 1,000 groups: the Negotiate header is over the web server's default limit",
+    rootCause: 'token-too-large',
+    symptom: 'HTTP 400 Bad Request: Size of a request header field exceeds server limit (Apache default 8190)',
+    backends: {
+      samba: {
+        user: 'hugeuser',
+        inject: async (env) => sambaOps(env).bigTokenUser('hugeuser', 1100),
+        probe: () => [ok(kinit({ user: 'hugeuser' })), http(URL_OK, 400)],
+        wire: ['http.response.code == 400', 'http.authorization contains "Negotiate "'],
+        seen: 'user in 1,100 groups: TGS-REP ≈ 10 KB, Authorization header ≈ 13.6 KB > LimitRequestFieldSize 8190 → 400 (Samba 4.17 issues the ticket; Windows refuses a token over 1,015 SIDs)',
+      },
+    },
+    notOn: {
+      mit: 'MIT puts no group list in the PAC (see token-too-large for the lowered-limit variant)',
+      embedded: "the embedded lab's token-too-large stages the lowered limit instead (token-too-large)",
+    },
+  },
+  {
     id: 'cifs-ok-http-fails',
     seed: 'SPN',
     title: 'File shares (cifs/) work while the web site (HTTP/) fails: the SPN is missing only for HTTP',

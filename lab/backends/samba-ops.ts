@@ -44,7 +44,7 @@ export interface SambaOps {
   wrongKeyKeytab(spn: string, host: string): Promise<Undo>;
   enctypeKeytab(spn: string, host: string): Promise<Undo>;
   rc4OnlyAccount(spn: string): Promise<Undo>;
-  bigTokenUser(name: string): Promise<Undo>;
+  bigTokenUser(name: string, groups?: number): Promise<Undo>;
   delegation(setup: DelegationSetup): Promise<Undo>;
 }
 
@@ -195,11 +195,11 @@ export function sambaOps(env: LabEnv): SambaOps {
         }
         return reset;
       }),
-    bigTokenUser: (name) =>
+    bigTokenUser: (name, groups = 300) =>
       withMod(async (m, dc) => {
         await ensureUser(m, dc, name);
         // idempotent (existing groups are reused); every up restores the pristine DC, so they are made again (~0.7 s)
-        await m.addUserToNewGroups(dc, name, 300);
+        await m.addUserToNewGroups(dc, name, groups);
         return async () => {};
       }),
   };

@@ -49,10 +49,12 @@ export const tokenTooLarge: Rule = {
           problems.push(`estimated token ${t.estimate} bytes > legacy MaxTokenSize 12000 (Windows 7 / 2008 R2 and older)`);
         if (header > 16384) problems.push(`Authorization header ≈ ${header} bytes > HTTP.sys MaxFieldLength 16384`);
         else if (header > 8190) problems.push(`Authorization header ≈ ${header} bytes > Apache LimitRequestFieldSize 8190`);
+        const sids = (t.groups?.total ?? 0) + (t.sidHistory ?? 0) + 1;
+        if (sids > 1015) problems.push(`${sids} SIDs > 1015: Windows cannot build the logon token, so the logon itself fails (KB 328889)`);
         if (!problems.length) continue;
         out.push({
           id: 'token-too-large',
-          severity: t.estimate > 48000 || header > 16384 ? 'error' : 'warning',
+          severity: t.estimate > 48000 || header > 16384 || sids > 1015 ? 'error' : 'warning',
           step: 'token-size',
           title: `${t.user}'s Kerberos token is too large (${t.groups?.total ?? '?'} groups)`,
           explanation: `${directoryTokenLine(t)}${t.tokenBytes !== undefined ? `; the real token is ${t.tokenBytes} bytes` : ''}. ${problems.join('; ')}.`,

@@ -41,6 +41,12 @@ describe('token-too-large from the directory', () => {
     assert.match(f[0]?.explanation ?? '', /> legacy MaxTokenSize 12000/);
     assert.match(f[0]?.explanation ?? '', /HTTP\.sys MaxFieldLength 16384/);
   });
+  it('more than 1,015 SIDs: an error whatever the header limits, as Windows cannot build the token', () => {
+    const f = evaluate([dirToken(1100, 0, 0, 4000)]);
+    assert.equal(f[0]?.severity, 'error');
+    assert.match(f[0]?.explanation ?? '', /1101 SIDs > 1015/);
+    assert.deepEqual(evaluate([dirToken(1000, 0, 0, 4000)]), []);
+  });
   it('the real token, when measured, decides the header size', () => {
     assert.deepEqual(evaluate([dirToken(700, 0, 0, 5000)]), []);
   });

@@ -76,7 +76,8 @@ describe('fuzz: every decoder only fails with DecodeError (quick run)', () => {
       }
       // The mutations must exercise both sides: some inputs still decode, some are refused.
       assert.ok(kinds.ok > 0, `${t.name}: no input decoded`);
-      if (!['detect', 'klist', 'auth-header'].includes(t.name))
+      // (round-trip targets take any bytes as a message: nothing is refused by design)
+      if (!['detect', 'klist', 'auth-header', 'gss-arcfour-roundtrip'].includes(t.name))
         assert.ok(kinds.partial + kinds.rejected > 0, `${t.name}: no input was refused`);
     });
   }

@@ -82,8 +82,8 @@ describe('delegation and token-size HTML', () => {
         sidHistory: 0,
         estimate: { s: 700, d: 1, tokenBytes: 6840, headerBytes: 9145 },
         limits: [
-          { name: 'Apache LimitRequestFieldSize', bytes: 8190, of: 'header', value: 9145, exceeded: true },
-          { name: 'HTTP.sys MaxFieldLength', bytes: 16384, of: 'header', value: 9145, exceeded: false },
+          { name: 'Apache LimitRequestFieldSize', limit: 8190, of: 'header', value: 9145, exceeded: true },
+          { name: 'HTTP.sys MaxFieldLength', limit: 16384, of: 'header', value: 9145, exceeded: false },
         ],
         findings: [],
       },

@@ -14,11 +14,13 @@ import { checkHtmlTarget, HTML_OPTION, writeHtmlReport } from '../html-output.js
 export const TOKENSIZE_SCHEMA_VERSION = 1;
 
 const LIMITS = [
-  { name: 'MaxTokenSize (legacy, Windows 7 / 2008 R2 and older)', bytes: 12000, of: 'token' },
-  { name: 'MaxTokenSize (default since Windows 8 / 2012)', bytes: 48000, of: 'token' },
-  { name: 'HTTP.sys MaxFieldLength / MaxRequestBytes (IIS)', bytes: 16384, of: 'header' },
-  { name: 'Apache LimitRequestFieldSize', bytes: 8190, of: 'header' },
-  { name: 'nginx large_client_header_buffers (4 8k)', bytes: 8192, of: 'header' },
+  { name: 'MaxTokenSize (legacy, Windows 7 / 2008 R2 and older)', limit: 12000, of: 'token' },
+  { name: 'MaxTokenSize (default since Windows 8 / 2012)', limit: 48000, of: 'token' },
+  { name: 'HTTP.sys MaxFieldLength / MaxRequestBytes (IIS)', limit: 16384, of: 'header' },
+  { name: 'Apache LimitRequestFieldSize', limit: 8190, of: 'header' },
+  { name: 'nginx large_client_header_buffers (4 8k)', limit: 8192, of: 'header' },
+  // a Windows logon token holds at most 1,015 SIDs (groups, SID history, well-known): beyond it the logon fails
+  { name: 'Windows token SID limit (KB 328889)', limit: 1015, of: 'sids' },
 ] as const;
 
 export const tokensizeCommand: Command = {
@@ -103,8 +105,8 @@ export const tokensizeCommand: Command = {
       const findings = evaluate([fact]);
       const header = real && 'headerBytes' in real ? real.headerBytes : t.verdict.headerBytes;
       const limits = LIMITS.map((l) => {
-        const value = l.of === 'token' ? t.verdict.estimate : header;
-        return { name: l.name, bytes: l.bytes, of: l.of, value, exceeded: value > l.bytes };
+        const value = l.of === 'token' ? t.verdict.estimate : l.of === 'sids' ? t.groups.total + t.sidHistory + 1 : header;
+        return { name: l.name, limit: l.limit, of: l.of, value, exceeded: value > l.limit };
       });
       const report = {
         schemaVersion: TOKENSIZE_SCHEMA_VERSION,
@@ -142,7 +144,7 @@ export const tokensizeCommand: Command = {
               : `  real ticket for ${e(real.spn)}: ticket ${real.ticketBytes} bytes, SPNEGO token ${real.tokenBytes} bytes, header ${real.headerBytes} bytes`,
           );
         lines.push('', 'Limits');
-        for (const l of limits) lines.push(`  ${l.exceeded ? '✗' : '✓'} ${l.name}: ${l.bytes} (${l.of} ${l.value})`);
+        for (const l of limits) lines.push(`  ${l.exceeded ? '✗' : '✓'} ${l.name}: ${l.limit} (${l.of} ${l.value})`);
         io.out(`${lines.join('\n')}\n\n${renderFindings(findings)}`);
       }
       if (htmlFile && !writeHtmlReport('tokensize', htmlFile, renderTokenSizeHtml(report, { head: sessionHead(session) }), io))

@@ -132,7 +132,7 @@ export interface TokenSizeHtmlInput {
   sidHistory: number;
   estimate: { s: number; d: number; tokenBytes: number; headerBytes: number };
   real?: { spn: string; ticketBytes?: number; tokenBytes?: number; headerBytes?: number; error?: string };
-  limits: { name: string; bytes: number; of: string; value: number; exceeded: boolean }[];
+  limits: { name: string; limit: number; of: string; value: number; exceeded: boolean }[];
   findings: Finding[];
 }
 
@@ -141,7 +141,7 @@ export function renderTokenSizeHtml(r: TokenSizeHtmlInput, o: { head: string; ge
   const rows = r.limits
     .map(
       (l) =>
-        `<tr class="${l.exceeded ? 'bad' : 'good'}"><td>${h(l.name)}</td><td class="mono">${h(l.bytes)}</td><td class="mono">${h(`${l.of} ${l.value}`)}</td><td>${l.exceeded ? '✘ over' : '✔ within'}</td></tr>`,
+        `<tr class="${l.exceeded ? 'bad' : 'good'}"><td>${h(l.name)}</td><td class="mono">${h(l.limit)}</td><td class="mono">${h(`${l.of} ${l.value}`)}</td><td>${l.exceeded ? '✘ over' : '✔ within'}</td></tr>`,
     )
     .join('');
   return renderPage({
@@ -172,7 +172,7 @@ export function renderTokenSizeHtml(r: TokenSizeHtmlInput, o: { head: string; ge
       section(
         'limits',
         'Limits',
-        `<table><thead><tr><th>limit</th><th>bytes</th><th>value</th><th></th></tr></thead><tbody>${rows}</tbody></table>`,
+        `<table><thead><tr><th>limit</th><th>limit</th><th>value</th><th></th></tr></thead><tbody>${rows}</tbody></table>`,
       ),
     ],
     generator: o.generator,
