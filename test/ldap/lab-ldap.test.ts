@@ -389,10 +389,16 @@ if (requireLab('samba')) {
       const pcap = join(env().dir, 'client', 'rc4.pcapng');
       const cap = await captureStart(pcap, env().net, (base as LabBase).janitor, 'eth0', 'tcp port 389 or port 88');
       const runs: [string[], RegExp][] = [
-        [[], /SASL GSSAPI as john@CONTOSO\.COM, confidentiality\)$/m],
-        [['--sasl-layer', 'integrity'], /SASL GSSAPI as john@CONTOSO\.COM, integrity\)$/m],
-        [['--sasl-mech', 'GSS-SPNEGO'], /SASL GSS-SPNEGO as john@CONTOSO\.COM, confidentiality\)$/m],
-        [['--sasl-mech', 'GSS-SPNEGO', '--sasl-layer', 'integrity'], /SASL GSS-SPNEGO as john@CONTOSO\.COM, integrity\)$/m],
+        [[], /SASL GSSAPI as john@CONTOSO\.COM, confidentiality, RC4-HMAC session key \(RFC 4757 tokens\)\)$/m],
+        [['--sasl-layer', 'integrity'], /SASL GSSAPI as john@CONTOSO\.COM, integrity, RC4-HMAC session key \(RFC 4757 tokens\)\)$/m],
+        [
+          ['--sasl-mech', 'GSS-SPNEGO'],
+          /SASL GSS-SPNEGO as john@CONTOSO\.COM, confidentiality, RC4-HMAC session key \(RFC 4757 tokens\)\)$/m,
+        ],
+        [
+          ['--sasl-mech', 'GSS-SPNEGO', '--sasl-layer', 'integrity'],
+          /SASL GSS-SPNEGO as john@CONTOSO\.COM, integrity, RC4-HMAC session key \(RFC 4757 tokens\)\)$/m,
+        ],
       ];
       try {
         for (const [extra, line] of runs) {
