@@ -597,22 +597,25 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
       ?.flatMap((k) => readKeytab(k).kt?.entries ?? [])
       .map((e) => e.principal.components)
       .find((c) => c.length === 1)?.[0];
+  /** An LDAP session to the DC check found, with check's own credentials (bounded by what is left of --timeout). */
+  const openDirectory = () =>
+    openDirectorySession({
+      ...(o.user ? { user: o.user } : {}),
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      ...(o.ccache ? { ccache: o.ccache } : {}),
+      ...(o.clientKeytab ? { clientKeytab: o.clientKeytab } : {}),
+      ...(realm ? { realm } : {}),
+      dc: dcAddress,
+      ...(o.dnsServer ? { dnsServer: o.dnsServer } : {}),
+      ...(o.kdc ? { kdc: o.kdc } : {}),
+      timeoutMs: Math.max(200, Math.min(5000, left())),
+      env,
+    });
   /** Who holds the SPN, as `setspn -Q` (AD only), over an LDAP session with the same credentials. */
   const askDirectory = async (where: Where, facts: Fact[], asked: 'kdc-unknown-spn' | 'server-rejected' | 'kdc-enctype') => {
     const common = { kind: 'directory-spn' as const, where, spn, asked, ...(siteAccount ? { siteAccount } : {}) };
     try {
-      const session = await openDirectorySession({
-        ...(o.user ? { user: o.user } : {}),
-        ...(o.password !== undefined ? { password: o.password } : {}),
-        ...(o.ccache ? { ccache: o.ccache } : {}),
-        ...(o.clientKeytab ? { clientKeytab: o.clientKeytab } : {}),
-        ...(realm ? { realm } : {}),
-        dc: dcAddress,
-        ...(o.dnsServer ? { dnsServer: o.dnsServer } : {}),
-        ...(o.kdc ? { kdc: o.kdc } : {}),
-        timeoutMs: Math.max(200, Math.min(5000, left())),
-        env,
-      });
+      const session = await openDirectory();
       try {
         const owners = await spnOwner({ baseDn: session.baseDn, realm: session.realm, search: (q) => session.client.search(q) }, spn);
         facts.push({
@@ -823,18 +826,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     const who = tgt.client.nameString.join('/');
     const where = http.where();
     try {
-      const session = await openDirectorySession({
-        ...(o.user ? { user: o.user } : {}),
-        ...(o.password !== undefined ? { password: o.password } : {}),
-        ...(o.ccache ? { ccache: o.ccache } : {}),
-        ...(o.clientKeytab ? { clientKeytab: o.clientKeytab } : {}),
-        ...(realm ? { realm } : {}),
-        dc: dcAddress,
-        ...(o.dnsServer ? { dnsServer: o.dnsServer } : {}),
-        ...(o.kdc ? { kdc: o.kdc } : {}),
-        timeoutMs: Math.max(200, Math.min(5000, left())),
-        env,
-      });
+      const session = await openDirectory();
       try {
         const t = await directoryTokenSize({ baseDn: session.baseDn, realm: session.realm, search: (q) => session.client.search(q) }, who);
         http.facts.push(directoryTokenFact(where, `${session.dc.host} (${session.dc.address})`, t));
@@ -935,18 +927,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     let proven = false;
     if (isAd && dcAddress) {
       try {
-        const session = await openDirectorySession({
-          ...(o.user ? { user: o.user } : {}),
-          ...(o.password !== undefined ? { password: o.password } : {}),
-          ...(o.ccache ? { ccache: o.ccache } : {}),
-          ...(o.clientKeytab ? { clientKeytab: o.clientKeytab } : {}),
-          ...(realm ? { realm } : {}),
-          dc: dcAddress,
-          ...(o.dnsServer ? { dnsServer: o.dnsServer } : {}),
-          ...(o.kdc ? { kdc: o.kdc } : {}),
-          timeoutMs: Math.max(200, Math.min(5000, left())),
-          env,
-        });
+        const session = await openDirectory();
         try {
           const { facts } = await auditDelegation(
             {

@@ -19,18 +19,8 @@ import { attributeStrings, attributeValues, escapeFilterValue } from '../protoco
 
 export type DelegationConfigFact = Extract<Fact, { kind: 'delegation-config' }>;
 
-/** A search that can also read one object (scope base): tokenGroups is only returned that way (MS-ADTS §3.1.1.4.5.19). */
-export interface DelegationSearch extends DirectorySearch {
-  /** the rootDSE's configurationNamingContext: where sPNMappings (the host/ aliases) live */
-  configurationNamingContext?: string;
-  search(q: {
-    base: string;
-    scope?: 'baseObject' | 'wholeSubtree';
-    filter: string;
-    attributes: string[];
-    pageSize?: number;
-  }): Promise<{ entries: SearchEntry[] }>;
-}
+/** The directory these readers search (src/directory/spn.ts): a bound session and where to search. */
+export type DelegationSearch = DirectorySearch;
 
 const ACCOUNT_ATTRS = [
   'sAMAccountName',

@@ -19,7 +19,16 @@ import { type DecodedUac, decodeUserAccountControl } from './uac.js';
 export interface DirectorySearch {
   baseDn: string;
   realm: string;
-  search(q: { base: string; filter: string | Filter; attributes: string[]; pageSize?: number }): Promise<{ entries: SearchEntry[] }>;
+  /** the rootDSE's configurationNamingContext: where sPNMappings (the host/ aliases) live */
+  configurationNamingContext?: string;
+  /** scope baseObject reads one object (constructed attributes such as tokenGroups come only that way) */
+  search(q: {
+    base: string;
+    scope?: 'baseObject' | 'wholeSubtree';
+    filter: string | Filter;
+    attributes: string[];
+    pageSize?: number;
+  }): Promise<{ entries: SearchEntry[] }>;
 }
 
 export interface SpnResult {

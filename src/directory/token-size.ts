@@ -27,17 +27,6 @@ export interface DirectoryTokenSize {
   verdict: TokenSizeVerdict;
 }
 
-/** A search that can read one object (tokenGroups is only returned for a base-scope search). */
-export interface BaseSearch extends DirectorySearch {
-  search(q: {
-    base: string;
-    scope?: 'baseObject' | 'wholeSubtree';
-    filter: string;
-    attributes: string[];
-    pageSize?: number;
-  }): Promise<{ entries: SearchEntry[] }>;
-}
-
 const GROUP_GLOBAL = 0x2;
 const GROUP_DOMAIN_LOCAL = 0x4;
 const GROUP_UNIVERSAL = 0x8;
@@ -65,7 +54,7 @@ export class TokenSizeLookupError extends Error {
 }
 
 /** The user's token-size estimate from the directory. Throws TokenSizeLookupError when the user is not found. */
-export async function directoryTokenSize(d: BaseSearch, user: string): Promise<DirectoryTokenSize> {
+export async function directoryTokenSize(d: DirectorySearch, user: string): Promise<DirectoryTokenSize> {
   const name = user.replace(/^.*\\/, '').replace(/@[^@]*$/, '');
   const u = (
     await d.search({

@@ -51,9 +51,9 @@ function directory(entries: Entry[]): DelegationSearch & { searches: number } {
     baseDn: 'DC=contoso,DC=com',
     realm: 'CONTOSO.COM',
     searches: 0,
-    async search(q: { base: string; scope?: string; filter: string; attributes: string[] }) {
+    async search(q: { base: string; scope?: string; filter: string | Filter; attributes: string[] }) {
       d.searches++;
-      const f = parseFilter(q.filter);
+      const f = typeof q.filter === 'string' ? parseFilter(q.filter) : q.filter;
       const within = entries.filter((e) => (q.scope === 'baseObject' ? e.dn === q.base : e.dn.endsWith(q.base)) && matches(f, e));
       return {
         entries: within.map((e) => ({
